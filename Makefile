@@ -1,0 +1,44 @@
+# Two commands: `make run` serves the platform on SQLite, `make test` runs every check.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export TMPDIR := $(CURDIR)/var/tmp
+
+.PHONY: run test lint bench init clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "Tremplin needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+init: $(VENV)/.installed
+	@mkdir -p var/tmp
+	$(BIN)/tremplin init
+
+run: init
+	$(BIN)/tremplin serve
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	@mkdir -p var/tmp
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed-dev
+	@mkdir -p var/tmp
+	$(BIN)/python -m tests.bench.import_rate
+
+clean:
+	rm -rf $(VENV) var

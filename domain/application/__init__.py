@@ -1,0 +1,16 @@
+"""Tremplin's application services: every command of the programme, over one ordered log."""
+
+from __future__ import annotations
+
+from domain.application.base import CommandResult, UnitOfWork
+from domain.application.coaching import CoachingCommands
+from domain.application.learning import LearningCommands
+from domain.application.placement import PlacementCommands
+from domain.application.programmes import ProgrammeCommands
+
+
+class Tremplin(ProgrammeCommands, LearningCommands, CoachingCommands, PlacementCommands):
+    """The whole platform's commands; saves go to one log, in one transaction per command."""
+
+
+__all__ = ["CommandResult", "Tremplin", "UnitOfWork"]

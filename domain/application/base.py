@@ -1,0 +1,279 @@
+"""The unit of work shared by every command: load, decide, save in one transaction.
+
+Also where commands become idempotent (a client command id is recorded with
+the command's own events) and where imports batch many commands into one save.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import date
+from enum import Enum
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.commands import CommandRecord
+from domain.errors import CommandConflict, NotFound
+from domain.ids import command_record_id
+from domain.values import not_in_future
+
+A = TypeVar("A", bound=Aggregate)
+S = TypeVar("S", bound="TremplinBase")
+P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command returns: its result, and the log position to wait for in views."""
+
+    result: str | None
+    position: int | None
+    replayed: bool = False
+
+
+class UnitOfWork:
+    """The aggregates one command loads and changes; saved together or not at all."""
+
+    def __init__(self, app: TremplinBase) -> None:
+        self._app = app
+        self.aggregates: dict[UUID, Aggregate] = {}
+        # For aggregates taken live from a batch: how many pending events they had before.
+        self.marks: dict[UUID, int] = {}
+
+    def get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
+        if aggregate_id not in self.aggregates:
+            found = self._app.load(aggregate_id)
+            if found is None:
+                raise NotFound(missing)
+            if self._app.in_batch(aggregate_id):
+                self.marks[aggregate_id] = len(found.pending_events)
+            self.aggregates[aggregate_id] = found
+        aggregate = self.aggregates[aggregate_id]
+        if not isinstance(aggregate, cls):
+            raise NotFound(missing)
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.aggregates or self._app.load(aggregate_id) is not None
+
+    def add(self, aggregate: A) -> A:
+        self.aggregates[aggregate.id] = aggregate
+        return aggregate
+
+
+class TremplinBase(Application[UUID]):
+    """Runs commands; subclasses add one method per command."""
+
+    name = "TremplinLog"  # eventsourcing reads TREMPLINLOG_* overrides, apart from our TREMPLIN_*
+
+    def __init__(self, env: dict[str, str] | None = None, clock: Callable[[], date] = date.today):
+        super().__init__(env)
+        self.clock = clock
+        self._batch: dict[UUID, Aggregate] | None = None
+        self._batch_commands: dict[str, tuple[str, str | None]] = {}
+        self._absent: set[UUID] = set()  # prefetched in this batch and not found
+
+    def today(self, occurred_on: date) -> date:
+        """`occurred_on`, checked against the clock: nothing is recorded as happening tomorrow."""
+        return not_in_future(occurred_on, self.clock())
+
+    def load(self, aggregate_id: UUID) -> Aggregate | None:
+        """The aggregate as it stands, including changes waiting in the current batch."""
+        if self._batch is not None:
+            if aggregate_id in self._batch:
+                return self._batch[aggregate_id]
+            if aggregate_id in self._absent:
+                return None
+        return self._stored(aggregate_id)
+
+    def in_batch(self, aggregate_id: UUID) -> bool:
+        return self._batch is not None and aggregate_id in self._batch
+
+    def prefetch(self, aggregate_ids: Iterable[UUID]) -> None:
+        """Load many aggregates into the current batch at once (absent ones are remembered).
+
+        Only an optimisation for imports: it reads with one query where the
+        recorder can (`select_events_of`), and changes no result.
+        """
+        assert self._batch is not None, "prefetch works inside a batch"
+        wanted = {i for i in aggregate_ids if i not in self._batch}
+        select_events_of = getattr(self.recorder, "select_events_of", None)
+        if not wanted or select_events_of is None:
+            return
+        events: dict[UUID, list[Any]] = {i: [] for i in wanted}
+        for stored in select_events_of(wanted):
+            events[stored.originator_id].append(self.mapper.to_domain_event(stored))
+        for aggregate_id, domain_events in events.items():
+            aggregate = None
+            for event in domain_events:
+                aggregate = event.mutate(aggregate)
+            if aggregate is None:
+                self._absent.add(aggregate_id)
+            else:
+                self._batch[aggregate_id] = aggregate
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Defer saves: every command inside is written in one transaction at the end.
+
+        A command that fails inside the batch records nothing; the others are
+        kept. If the final save fails, nothing from the batch is recorded.
+        """
+        if self._batch is not None:
+            raise RuntimeError("a batch is already open: batches do not nest")
+        self._batch, self._batch_commands, self._absent = {}, {}, set()
+        try:
+            yield
+            self.flush()
+        finally:
+            self._batch, self._batch_commands, self._absent = None, {}, set()
+
+    def flush(self) -> int | None:
+        """Save what the batch holds so far; returns the last log position written."""
+        if not self._batch:
+            return None
+        events = [e for a in self._batch.values() if a.pending_events for e in a.collect_events()]
+        self._batch.clear()
+        self._batch_commands.clear()
+        self._absent.clear()
+        # The events straight to the store: Application.save() would check each
+        # of thousands of aggregates against typing Protocols, a third of an import.
+        recordings = self.events.put(events)
+        self._notify(recordings)
+        return recordings[-1].notification.id if recordings else None
+
+    def execute(
+        self,
+        name: str,
+        command_id: str | None,
+        content: dict[str, Any],
+        handler: Callable[[UnitOfWork], str | None],
+    ) -> CommandResult:
+        digest = command_digest(name, content)
+        if command_id is not None:
+            replay = self._replay(command_id, digest)
+            if replay is not None:
+                return replay
+        uow = UnitOfWork(self)
+        try:
+            result = handler(uow)
+        except Exception:
+            self._roll_back_batch(uow)
+            raise
+        if command_id is not None:
+            uow.add(CommandRecord.accept(command_id, name, digest, result))
+        if self._batch is not None:
+            self._batch.update(uow.aggregates)  # unchanged ones too: reused by later commands
+            if command_id is not None:
+                self._batch_commands[command_id] = (digest, result)
+            return CommandResult(result, position=None)
+        return self._save(uow, command_id, digest, result)
+
+    def _roll_back_batch(self, uow: UnitOfWork) -> None:
+        """Undo a failed command's events on aggregates it shares with the batch.
+
+        State changes only by applying events, so an aggregate is restored by
+        replaying, onto its stored state, the pending events it had before.
+        """
+        assert self._batch is not None or not uow.marks
+        for aggregate_id, mark in uow.marks.items():
+            aggregate = uow.aggregates[aggregate_id]
+            if len(aggregate.pending_events) == mark:
+                continue
+            kept = aggregate.pending_events[:mark]
+            restored = self._stored(aggregate_id)
+            for event in kept:
+                restored = event.mutate(restored)
+            assert restored is not None
+            assert self._batch is not None
+            restored.pending_events.extend(kept)
+            self._batch[aggregate_id] = restored
+
+    def _stored(self, aggregate_id: UUID) -> Aggregate | None:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def _save(
+        self, uow: UnitOfWork, command_id: str | None, digest: str, result: str | None
+    ) -> CommandResult:
+        try:
+            recordings = self.save(*uow.aggregates.values())
+        except IntegrityError:
+            # Someone else saved first: the same command (a replay), or a
+            # concurrent change to one of our aggregates (the caller retries).
+            replay = self._replay(command_id, digest) if command_id else None
+            if replay is None:
+                raise
+            return replay
+        return CommandResult(result, position=recordings[-1].notification.id)
+
+    def _replay(self, command_id: str, digest: str) -> CommandResult | None:
+        seen = self._batch_commands.get(command_id)
+        if seen is None:
+            record = self.load(command_record_id(command_id))
+            if record is None:
+                return None
+            assert isinstance(record, CommandRecord)
+            seen = (record.digest, record.result)
+        seen_digest, result = seen
+        if seen_digest != digest:
+            raise CommandConflict(
+                f"command id {command_id} was already used for a different command"
+            )
+        # Its events were recorded earlier; the head is a safe position to wait for.
+        head = None if self._batch is not None else self.recorder.max_notification_id()
+        return CommandResult(result, position=head, replayed=True)
+
+
+def command(
+    method: Callable[Concatenate[S, UnitOfWork, P], str | None],
+) -> Callable[Concatenate[S, P], CommandResult]:
+    """Turn `method(self, uow, ...)` into an idempotent command `method(self, ..., command_id=)`.
+
+    The command's content (for the idempotency digest) is its arguments by name,
+    defaults included, so positional and keyword calls digest alike.
+    """
+    parameters = list(inspect.signature(method).parameters.values())[2:]
+    names = [p.name for p in parameters]
+    defaults = {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
+
+    @functools.wraps(method)
+    def run(self: S, /, *args: P.args, **kwargs: P.kwargs) -> CommandResult:
+        content = {**defaults, **dict(zip(names, args, strict=False)), **kwargs}
+        command_id = content.pop("command_id", None)
+        return self.execute(
+            method.__name__, command_id, content, lambda uow: method(self, uow, *args, **kwargs)
+        )
+
+    return run
+
+
+def command_digest(name: str, content: dict[str, Any]) -> str:
+    """A fingerprint of what the command says; 80 and 80.0 say the same."""
+    numbers = {k: int(v) for k, v in content.items() if isinstance(v, float) and v.is_integer()}
+    canonical = json.dumps({"command": name, **content, **numbers}, sort_keys=True, default=_plain)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    raise TypeError(f"cannot digest {type(value).__name__}")

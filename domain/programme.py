@@ -1,0 +1,198 @@
+"""A funded training programme: its targets, milestones and cohorts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import (
+    AlreadyExists,
+    CohortClosed,
+    CohortOutsideProgramme,
+    InvalidValue,
+    MilestoneAlreadyCompleted,
+    NotFound,
+)
+from domain.ids import cohort_claim_id, programme_id
+from domain.values import Period, key, required_text
+
+
+@dataclass(frozen=True)
+class Targets:
+    people_trained: int | None = None
+    in_work_or_training_6m_rate: float | None = None  # a share, 0–1
+
+    def __post_init__(self) -> None:
+        if self.people_trained is not None and self.people_trained < 0:
+            raise InvalidValue("targets.people_trained", "must be zero or more")
+        rate = self.in_work_or_training_6m_rate
+        if rate is not None and not 0 <= rate <= 1:
+            raise InvalidValue("targets.in_work_or_training_6m_rate", "must be between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Cohort:
+    cohort_id: str
+    track: str
+    period: Period
+
+    def ensure_open_on(self, day: date) -> None:
+        if day > self.period.ends_on:
+            raise CohortClosed(
+                f"cohort {self.cohort_id} closed on {self.period.ends_on}; "
+                f"it cannot take an enrolment on {day}"
+            )
+
+
+class Programme(Aggregate):
+    class Launched(Aggregate.Created):
+        code: str
+        name: str
+        funders: tuple[str, ...]
+        period: Period
+        targets: Targets
+        certifications: tuple[str, ...]
+        careers: tuple[str, ...]
+        occurred_on: date
+
+    class MilestoneDeclared(Aggregate.Event):
+        milestone_id: str
+        title: str
+        due_on: date
+        occurred_on: date
+
+        def apply(self, aggregate: Programme) -> None:
+            aggregate.milestones[self.milestone_id] = None
+
+    class MilestoneCompleted(Aggregate.Event):
+        milestone_id: str
+        occurred_on: date
+
+        def apply(self, aggregate: Programme) -> None:
+            aggregate.milestones[self.milestone_id] = self.occurred_on
+
+    class CohortOpened(Aggregate.Event):
+        cohort_id: str
+        track: str
+        period: Period
+        occurred_on: date
+
+        def apply(self, aggregate: Programme) -> None:
+            aggregate.cohorts[self.cohort_id] = Cohort(self.cohort_id, self.track, self.period)
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        funders: tuple[str, ...],
+        period: Period,
+        targets: Targets,
+        certifications: tuple[str, ...],
+        careers: tuple[str, ...],
+        occurred_on: date,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.funders = funders
+        self.period = period
+        self.targets = targets
+        self.certifications = certifications
+        self.careers = careers
+        self.milestones: dict[str, date | None] = {}  # id -> completed on
+        self.cohorts: dict[str, Cohort] = {}
+
+    @classmethod
+    def launch(
+        cls,
+        code: str,
+        name: str,
+        funders: tuple[str, ...],
+        period: Period,
+        targets: Targets,
+        certifications: tuple[str, ...] = (),
+        careers: tuple[str, ...] = (),
+        *,
+        occurred_on: date,
+    ) -> Programme:
+        return cls._create(
+            cls.Launched,
+            id=programme_id(code),
+            code=key("code", code),
+            name=required_text("name", name),
+            funders=funders,
+            period=period,
+            targets=targets,
+            certifications=certifications,
+            careers=careers,
+            occurred_on=occurred_on,
+        )
+
+    def declare_milestone(
+        self, milestone_id: str, title: str, due_on: date, occurred_on: date
+    ) -> None:
+        if milestone_id in self.milestones:
+            raise AlreadyExists(f"milestone {milestone_id} is already declared")
+        self.trigger_event(
+            self.MilestoneDeclared,
+            milestone_id=key("milestone_id", milestone_id),
+            title=required_text("title", title),
+            due_on=due_on,
+            occurred_on=occurred_on,
+        )
+
+    def complete_milestone(self, milestone_id: str, occurred_on: date) -> None:
+        if milestone_id not in self.milestones:
+            raise NotFound(f"milestone {milestone_id} is not declared in {self.code}")
+        if self.milestones[milestone_id] is not None:
+            raise MilestoneAlreadyCompleted(
+                f"milestone {milestone_id} was completed on {self.milestones[milestone_id]}"
+            )
+        self.trigger_event(
+            self.MilestoneCompleted, milestone_id=milestone_id, occurred_on=occurred_on
+        )
+
+    def open_cohort(self, cohort_id: str, track: str, period: Period, occurred_on: date) -> None:
+        if cohort_id in self.cohorts:
+            raise AlreadyExists(f"cohort {cohort_id} is already open")
+        if not (self.period.contains(period.starts_on) and self.period.contains(period.ends_on)):
+            raise CohortOutsideProgramme(
+                f"cohort {cohort_id} ({period.starts_on} → {period.ends_on}) does not fit in "
+                f"programme {self.code} ({self.period.starts_on} → {self.period.ends_on})"
+            )
+        self.trigger_event(
+            self.CohortOpened,
+            cohort_id=key("cohort_id", cohort_id),
+            track=required_text("track", track),
+            period=period,
+            occurred_on=occurred_on,
+        )
+
+    def cohort(self, cohort_id: str) -> Cohort:
+        try:
+            return self.cohorts[cohort_id]
+        except KeyError:
+            raise NotFound(f"programme {self.code} has no cohort {cohort_id}") from None
+
+
+class CohortClaim(Aggregate):
+    """Claims a cohort id for one programme: cohort ids are unique across the platform,
+    since a person's enrolments and learning records are keyed by them."""
+
+    class Claimed(Aggregate.Created):
+        cohort_id: str
+        programme_code: str
+
+    def __init__(self, cohort_id: str, programme_code: str) -> None:
+        self.cohort_id = cohort_id
+        self.programme_code = programme_code
+
+    @classmethod
+    def claim(cls, cohort_id: str, programme_code: str) -> CohortClaim:
+        return cls._create(
+            cls.Claimed,
+            id=cohort_claim_id(cohort_id),
+            cohort_id=key("cohort_id", cohort_id),
+            programme_code=programme_code,
+        )

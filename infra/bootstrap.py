@@ -1,0 +1,26 @@
+"""The composition root: settings in, a wired application out. Nothing here runs at import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from domain.application import Tremplin
+from infra.settings import Settings
+
+
+def log_environment(settings: Settings) -> dict[str, str]:
+    """eventsourcing's configuration for the platform's one ordered log."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(settings.database_path),
+        "SQLITE_LOCK_TIMEOUT": str(settings.sqlite_lock_timeout),
+        "APPLICATION_RECORDER_TOPIC": "infra.sqlite_log:TremplinSQLiteRecorder",
+        "MAPPER_TOPIC": "infra.mapper:MsgspecMapper",
+        "AGGREGATE_CACHE_MAXSIZE": "5000",
+    }
+
+
+def build_application(settings: Settings, clock: Callable[[], date] = date.today) -> Tremplin:
+    return Tremplin(env=log_environment(settings), clock=clock)

@@ -1,0 +1,169 @@
+"""The `tremplin` command: set up, serve, load programmes, import histories, read the log."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from domain.application import Tremplin
+from domain.errors import DomainError
+from infra.bootstrap import build_application
+from infra.event_log import LogFilter, event_as_dict, read_log
+from infra.importers.csv_rows import ImportRowError
+from infra.importers.oulad import import_oulad
+from infra.programme_file import ProgrammeFileError, load_programme
+from infra.settings import Settings, SettingsError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+ORT_PROGRAMME = DATA / "programmes" / "ort-france-2017-2018.toml"
+OULAD = DATA / "oulad"
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env(os.environ)
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+
+
+@click.group()
+def main() -> None:
+    """Tremplin: an event-sourced platform for job-insertion training programmes."""
+
+
+@main.command()
+@click.option(
+    "--programme",
+    "programme_file",
+    type=click.Path(path_type=Path),
+    default=ORT_PROGRAMME,
+    show_default=True,
+    help="Programme file to load.",
+)
+@click.option(
+    "--oulad",
+    "oulad_dir",
+    type=click.Path(path_type=Path),
+    default=OULAD,
+    show_default=True,
+    help="OULAD folder to import.",
+)
+def init(programme_file: Path, oulad_dir: Path) -> None:
+    """Load the ORT France programme and import the OULAD histories (idempotent)."""
+    app = build_application(_settings())
+    _load(app, programme_file)
+    _import(app, oulad_dir)
+
+
+@main.command()
+@click.option(
+    "--host", default=None, help="Address to listen on (default TREMPLIN_HOST or 127.0.0.1)."
+)
+@click.option("--port", type=int, default=None, help="Port (default TREMPLIN_PORT or 8000).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the web platform."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = _settings()
+    click.echo(f"Tremplin: http://{host or settings.host}:{port or settings.port}/")
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="warning",
+    )
+
+
+@main.group()
+def programme() -> None:
+    """Programmes."""
+
+
+@programme.command("load")
+@click.argument("file", type=click.Path(path_type=Path))
+def programme_load(file: Path) -> None:
+    """Load a programme file (TOML); loading it again records nothing."""
+    _load(build_application(_settings()), file)
+
+
+@main.group(name="import")
+def import_() -> None:
+    """Import learner histories."""
+
+
+@import_.command("oulad")
+@click.argument("directory", type=click.Path(path_type=Path))
+def import_oulad_command(directory: Path) -> None:
+    """Replay an OULAD folder as programme `oulad`; a rerun continues where it stopped."""
+    _import(build_application(_settings()), directory)
+
+
+@main.command()
+@click.option("--type", "types", multiple=True, help="Event type, e.g. Enrolled (repeatable).")
+@click.option("--person", "person_ref", help="Person reference, e.g. oulad-11391.")
+@click.option("--cohort", "cohort_id", help="Cohort id, e.g. AAA-2013J.")
+@click.option("--from", "first", type=click.IntRange(min=1), default=1, help="First position.")
+@click.option("--to", "last", type=click.IntRange(min=1), default=None, help="Last position.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--with-personal", is_flag=True, help="Show personal data (hidden by default).")
+def events(
+    types: tuple[str, ...],
+    person_ref: str | None,
+    cohort_id: str | None,
+    first: int,
+    last: int | None,
+    as_json: bool,
+    with_personal: bool,
+) -> None:
+    """Print the log, in order, filtered."""
+    app = build_application(_settings())
+    selection = LogFilter(frozenset(types), person_ref, cohort_id, first, last)
+    for position, topic, event in read_log(app, selection):
+        row = event_as_dict(position, topic, event, personal=with_personal)
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            occurred = row.get("occurred_on", "")
+            click.echo(f"{position:>8}  {occurred:<10}  {row['type']:<28} {_summary(row)}")
+
+
+def _summary(row: dict[str, object]) -> str:
+    skip = {
+        "position",
+        "type",
+        "topic",
+        "aggregate_id",
+        "version",
+        "recorded_at",
+        "occurred_on",
+        "originator_topic",
+    }
+    return " ".join(f"{k}={v}" for k, v in row.items() if k not in skip)
+
+
+def _load(app: Tremplin, file: Path) -> None:
+    try:
+        spec = load_programme(app, file)
+    except (ProgrammeFileError, DomainError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Programme {spec.code}: {spec.name} ({len(spec.milestones)} milestones)")
+
+
+def _import(app: Tremplin, directory: Path) -> None:
+    info = directory / "studentInfo.csv"
+    total = sum(1 for _ in info.open()) * 6 if info.is_file() else 0  # about the number of commands
+    try:
+        with click.progressbar(length=total, label="OULAD", file=sys.stderr) as bar:
+            report = import_oulad(app, directory, on_progress=bar.update)
+    except ImportRowError as error:
+        raise click.ClickException(f"import stopped: {error}") from None
+    click.echo(
+        f"OULAD: {report.commands:,} commands, {report.replayed:,} already recorded, "
+        f"{report.events_recorded:,} new events"
+    )

@@ -1,0 +1,87 @@
+"""Reading the log for people: filtered, in order, as plain dictionaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from domain.application import Tremplin
+from domain.ids import trainee_id
+
+PAGE = 1000
+HIDDEN = "[personal data hidden]"
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    types: frozenset[str] = frozenset()  # event class names: "Enrolled", "AssessmentSubmitted"…
+    person_ref: str | None = None
+    cohort_id: str | None = None
+    first: int = 1
+    last: int | None = None
+
+    def keeps(self, topic: str, event: Any) -> bool:
+        if self.types and event_type(topic) not in self.types:
+            return False
+        if self.person_ref is not None and event.originator_id != trainee_id(self.person_ref):
+            return False
+        return self.cohort_id is None or getattr(event, "cohort_id", None) == self.cohort_id
+
+
+def event_type(topic: str) -> str:
+    """`domain.trainee:Trainee.Enrolled` → `Enrolled`."""
+    return topic.rpartition(":")[2].rpartition(".")[2]
+
+
+def read_log(app: Tremplin, selection: LogFilter) -> Iterator[tuple[int, str, Any]]:
+    """(position, topic, event) for each event the filter keeps, in log order."""
+    start = selection.first
+    while True:
+        page = app.recorder.select_notifications(start, PAGE, stop=selection.last)
+        for notification in page:
+            event = app.mapper.to_domain_event(notification)
+            if selection.keeps(notification.topic, event):
+                yield notification.id, notification.topic, event
+        if len(page) < PAGE:
+            return
+        start = page[-1].id + 1
+
+
+def event_as_dict(
+    position: int, topic: str, event: Any, *, personal: bool = False
+) -> dict[str, Any]:
+    """A JSON-ready view of an event; personal fields are hidden unless asked for."""
+    state = {
+        k: v
+        for k, v in vars(event).items()
+        if k not in ("originator_id", "originator_version", "timestamp")
+    }
+    if not personal and "personal" in state:
+        state["personal"] = HIDDEN if state["personal"] is not None else None
+    return {
+        "position": position,
+        "type": event_type(topic),
+        "topic": topic,
+        "aggregate_id": str(event.originator_id),
+        "version": event.originator_version,
+        "recorded_at": event.timestamp.isoformat(),
+        **{k: _plain(v) for k, v in state.items()},
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, UUID):
+        return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return [_plain(v) for v in value]
+    return value

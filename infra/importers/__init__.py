@@ -1,0 +1,1 @@
+"""Importers replay outside records through the application's own commands."""

@@ -1,0 +1,99 @@
+"""Loads a programme described in a TOML file (targets, milestones, cohorts) through commands."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import msgspec
+
+from domain.application import Tremplin
+from domain.programme import Targets
+from domain.values import Period
+
+
+class ProgrammeFileError(ValueError):
+    """The programme file cannot be read; nothing from it was recorded."""
+
+
+class MilestoneEntry(msgspec.Struct, forbid_unknown_fields=True):
+    id: str
+    title: str
+    due_on: date
+    completed_on: date | None = None
+
+
+class CohortEntry(msgspec.Struct, forbid_unknown_fields=True):
+    id: str
+    track: str
+    starts_on: date
+    ends_on: date
+    opened_on: date | None = None
+
+
+class TargetsEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    people_trained: int | None = None
+    in_work_or_training_6m_rate: float | None = None
+
+
+class ProgrammeFile(msgspec.Struct, forbid_unknown_fields=True):
+    code: str
+    name: str
+    starts_on: date
+    ends_on: date
+    launched_on: date
+    funders: list[str] = []
+    certifications: list[str] = []
+    careers: list[str] = []
+    targets: TargetsEntry = TargetsEntry()
+    milestones: list[MilestoneEntry] = []
+    cohorts: list[CohortEntry] = []
+
+
+def read_programme_file(path: Path) -> ProgrammeFile:
+    try:
+        return msgspec.toml.decode(path.read_bytes(), type=ProgrammeFile)
+    except FileNotFoundError:
+        raise ProgrammeFileError(f"{path}: file not found") from None
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+        raise ProgrammeFileError(f"{path}: {error}") from None
+
+
+def load_programme(app: Tremplin, path: Path) -> ProgrammeFile:
+    """Record the programme; loading the same file again records nothing."""
+    spec = read_programme_file(path)
+    code = spec.code
+    app.launch_programme(
+        code,
+        spec.name,
+        tuple(spec.funders),
+        Period(spec.starts_on, spec.ends_on),
+        Targets(spec.targets.people_trained, spec.targets.in_work_or_training_6m_rate),
+        tuple(spec.certifications),
+        tuple(spec.careers),
+        occurred_on=spec.launched_on,
+        command_id=f"{code}/launch",
+    )
+    for m in spec.milestones:
+        app.declare_milestone(
+            code,
+            m.id,
+            m.title,
+            m.due_on,
+            occurred_on=spec.launched_on,
+            command_id=f"{code}/milestone/{m.id}",
+        )
+        if m.completed_on is not None:
+            app.complete_milestone(
+                code, m.id, occurred_on=m.completed_on, command_id=f"{code}/milestone/{m.id}/done"
+            )
+    for c in spec.cohorts:
+        app.open_cohort(
+            code,
+            c.id,
+            c.track,
+            Period(c.starts_on, c.ends_on),
+            occurred_on=c.opened_on or c.starts_on,
+            command_id=f"{code}/cohort/{c.id}",
+        )
+    return spec

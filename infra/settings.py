@@ -1,0 +1,48 @@
+"""Typed settings, read once from `TREMPLIN_*` environment variables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+PREFIX = "TREMPLIN_"
+
+
+class SettingsError(ValueError):
+    """A `TREMPLIN_*` variable has a value Tremplin cannot use."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    data_dir: Path = Path("var")
+    """Where the embedded database lives (TREMPLIN_DATA_DIR)."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_backend: Literal["sqlite"] = "sqlite"
+    sqlite_lock_timeout: int = 10
+    """Seconds a writer waits for another writer to finish (several processes share the file)."""
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "tremplin.sqlite"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        values = {
+            key[len(PREFIX) :].lower(): value
+            for key, value in environ.items()
+            if key.startswith(PREFIX) and key[len(PREFIX) :].lower() in cls.__struct_fields__
+        }
+        try:
+            return msgspec.convert(values, cls, strict=False)
+        except msgspec.ValidationError as error:
+            raise SettingsError(_name_variable(str(error))) from None
+
+
+def _name_variable(message: str) -> str:
+    """msgspec says "… - at `$.port`"; people set TREMPLIN_PORT."""
+    text, _, where = message.partition(" - at `$.")
+    field = where.rstrip("`")
+    return f"{PREFIX}{field.upper()}: {text}" if field else message

@@ -1,0 +1,1 @@
+"""Read models built from the log: each owns its tables and its position in the log."""

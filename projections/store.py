@@ -1,0 +1,57 @@
+"""A SQLite file of view tables, with each projection's position kept beside its rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class ViewStore:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._connection = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=10
+        )
+        self._connection.row_factory = sqlite3.Row
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute(
+            "CREATE TABLE IF NOT EXISTS projection_positions "
+            "(name TEXT PRIMARY KEY, position INTEGER NOT NULL)"
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Rows and position commit together or not at all."""
+        self._connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._connection
+        except BaseException:
+            self._connection.execute("ROLLBACK")
+            raise
+        self._connection.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        return self._connection.execute(sql, params).fetchall()
+
+    def position(self, name: str) -> int:
+        rows = self.query("SELECT position FROM projection_positions WHERE name = ?", (name,))
+        return int(rows[0]["position"]) if rows else 0
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def advance(connection: sqlite3.Connection, name: str, position: int) -> None:
+    """Move a projection's position forward; moving it back or in place is a bug and fails."""
+    current = connection.execute(
+        "SELECT position FROM projection_positions WHERE name = ?", (name,)
+    ).fetchone()
+    if current is not None and position <= current[0]:
+        raise RuntimeError(f"{name}: position {position} is not after {current[0]}")
+    connection.execute(
+        "INSERT INTO projection_positions (name, position) VALUES (?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+        (name, position),
+    )

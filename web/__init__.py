@@ -1,0 +1,1 @@
+"""The web platform: litestar app factory, pages and JSON API."""

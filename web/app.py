@@ -1,0 +1,62 @@
+"""The litestar application factory: settings in, an ASGI app out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from domain.application import Tremplin
+from infra.bootstrap import build_application
+from infra.settings import Settings
+from projections.catalogue import Catalogue
+from projections.runner import catch_up, prepare
+from projections.store import ViewStore
+from web.home import HomeController
+
+HERE = Path(__file__).parent
+PWA = HERE.parent / "pwa"
+POLL_SECONDS = 1.0
+
+
+def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar:
+    app = tremplin or build_application(settings)
+    views = ViewStore(settings.data_dir / "views.sqlite")
+    catalogue = Catalogue()
+    prepare(views, catalogue)
+
+    @contextlib.asynccontextmanager
+    async def follow_the_log(_: Litestar) -> AsyncIterator[None]:
+        await asyncio.to_thread(catch_up, app, views, catalogue)
+        task = asyncio.create_task(_keep_up(app, views, catalogue))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            views.close()
+
+    litestar_app = Litestar(
+        route_handlers=[HomeController, create_static_files_router("/static", [PWA])],
+        dependencies={"views": Provide(lambda: views, use_cache=True, sync_to_thread=False)},
+        template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(title="Tremplin", version="0.1.0", path="/schema"),
+        lifespan=[follow_the_log],
+    )
+    litestar_app.state.tremplin = app
+    return litestar_app
+
+
+async def _keep_up(app: Tremplin, views: ViewStore, catalogue: Catalogue) -> None:
+    while True:
+        await asyncio.sleep(POLL_SECONDS)
+        await asyncio.to_thread(catch_up, app, views, catalogue)

@@ -1,0 +1,45 @@
+"""The home page and the catalogue API: programmes and cohorts with head counts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from projections.catalogue import programmes
+from projections.store import ViewStore
+from web.i18n import language_of, translator
+
+
+class HealthStatus(msgspec.Struct):
+    status: str
+    log_position: int
+    catalogue_position: int
+
+
+class HomeController(Controller):
+    @get("/", include_in_schema=False)
+    async def home(self, request: Request[Any, Any, Any], views: ViewStore) -> Template:
+        language = language_of(request)
+        return Template(
+            "home.html",
+            context={
+                "lang": language,
+                "other_lang": "en" if language == "fr" else "fr",
+                "t": translator(language),
+                "programmes": programmes(views),
+                "position": views.position("catalogue"),
+            },
+        )
+
+    @get("/api/programmes", summary="Programmes and their cohorts, with head counts")
+    async def list_programmes(self, views: ViewStore) -> list[dict[str, Any]]:
+        return [asdict(p) | {"enrolled": p.enrolled} for p in programmes(views)]
+
+    @get("/api/health", summary="Liveness, and how far the views have read the log")
+    async def health(self, request: Request[Any, Any, Any], views: ViewStore) -> HealthStatus:
+        log_position = request.app.state.tremplin.recorder.max_notification_id() or 0
+        return HealthStatus("ok", log_position, views.position("catalogue"))

@@ -1,0 +1,60 @@
+"""French first, English available: the language of a request and the words of the pages.
+
+A small table for now; the trainee app moves these to gettext catalogues (Babel).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+
+LANGUAGES = ("fr", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "tagline": {
+        "fr": "Former, accompagner et suivre jusqu'à l'emploi.",
+        "en": "Train, coach and follow people into work.",
+    },
+    "programmes": {"fr": "Programmes", "en": "Programmes"},
+    "funders": {"fr": "Financeurs", "en": "Funders"},
+    "period": {"fr": "Période", "en": "Period"},
+    "targets": {"fr": "Objectifs", "en": "Targets"},
+    "people_trained": {"fr": "personnes formées", "en": "people trained"},
+    "in_work_6m": {
+        "fr": "en emploi ou en formation 6 mois après",
+        "en": "in work or training 6 months after",
+    },
+    "cohorts": {"fr": "Cohortes", "en": "Cohorts"},
+    "cohort": {"fr": "Cohorte", "en": "Cohort"},
+    "track": {"fr": "Parcours", "en": "Track"},
+    "dates": {"fr": "Dates", "en": "Dates"},
+    "enrolled": {"fr": "Inscrits", "en": "Enrolled"},
+    "completed": {"fr": "Terminé", "en": "Completed"},
+    "left_early": {"fr": "Sortis sans terminer", "en": "Left without completing"},
+    "no_cohorts": {"fr": "Aucune cohorte ouverte pour l'instant.", "en": "No cohort opened yet."},
+    "no_programmes": {
+        "fr": "Aucun programme. Lancez « tremplin init ».",
+        "en": "No programme yet. Run “tremplin init”.",
+    },
+    "enrolments": {"fr": "inscriptions", "en": "enrolments"},
+    "language": {"fr": "English", "en": "Français"},
+    "skip": {"fr": "Aller au contenu", "en": "Skip to content"},
+    "updated_to": {"fr": "À jour jusqu'à l'événement", "en": "Up to date with event"},
+}
+
+
+def language_of(request: Request[Any, Any, Any]) -> str:
+    """`?lang=` first, then the browser's preference; French when nothing says otherwise."""
+    asked = str(request.query_params.get("lang", ""))
+    if asked in LANGUAGES:
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return "fr"
+
+
+def translator(language: str) -> dict[str, str]:
+    return {key: texts[language] for key, texts in MESSAGES.items()}
