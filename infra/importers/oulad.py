@@ -92,15 +92,31 @@ def import_oulad(
     head_before = app.recorder.max_notification_id() or 0
     report = ImportReport()
     steps = _all_steps(directory, presentations, assessments, registrations)
-    while chunk := list(islice(steps, chunk_size)):
-        _run_chunk(app, chunk, report)
+    while True:
+        chunk, unreadable = _take(steps, chunk_size)
+        _run_chunk(app, chunk, report)  # the rows before an unreadable one are recorded
         if on_progress:
             on_progress(len(chunk))
+        if unreadable is not None:
+            raise unreadable
+        if len(chunk) < chunk_size:
+            break
     report.events_recorded = (app.recorder.max_notification_id() or 0) - head_before
     return report
 
 
+def _take(steps: Iterator[Step], size: int) -> tuple[list[Step], ImportRowError | None]:
+    chunk: list[Step] = []
+    try:
+        chunk.extend(islice(steps, size))
+    except ImportRowError as error:
+        return chunk, error
+    return chunk, None
+
+
 def _run_chunk(app: Tremplin, chunk: list[Step], report: ImportReport) -> None:
+    if not chunk:
+        return
     failure: ImportRowError | None = None
     try:
         with app.batch():

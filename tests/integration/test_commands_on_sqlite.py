@@ -1,0 +1,67 @@
+"""Commands on a real SQLite log: one command id records once, even from two processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from domain.application import Tremplin
+from domain.commands import CommandRecord
+from domain.programme import Targets
+from domain.trainee import Trainee
+from domain.values import Period, PersonalDetails
+from infra.bootstrap import build_application
+from infra.settings import Settings
+
+TODAY = date(2019, 1, 1)
+
+
+def app_at(data_dir: Path) -> Tremplin:
+    return build_application(Settings(data_dir=data_dir), clock=lambda: TODAY)
+
+
+def given_a_cohort_and_a_person(app: Tremplin) -> None:
+    period = Period(date(2017, 7, 1), date(2018, 12, 31))
+    app.launch_programme("ort", "ORT", (), period, Targets(), occurred_on=date(2017, 7, 1))
+    app.open_cohort("ort", "dev-1", "web", period, occurred_on=date(2017, 7, 1))
+    app.register_trainee("p-1", PersonalDetails(), occurred_on=date(2017, 8, 1))
+
+
+def enrol_once(data_dir: Path, start: Any, results: Any) -> None:
+    app = app_at(data_dir)
+    start.wait()
+    result = app.enrol("p-1", "ort", "dev-1", occurred_on=date(2017, 9, 1), command_id="phone-42")
+    results.put((result.replayed, result.result))
+
+
+def test_the_same_command_from_two_processes_records_one_enrolment(tmp_path: Path) -> None:
+    given_a_cohort_and_a_person(app_at(tmp_path))
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Event(), context.Queue()
+    writers = [context.Process(target=enrol_once, args=(tmp_path, start, results)) for _ in "ab"]
+    for writer in writers:
+        writer.start()
+    start.set()
+    outcomes = sorted(results.get(timeout=30) for _ in writers)
+    for writer in writers:
+        writer.join(timeout=30)
+    assert outcomes == [(False, "dev-1"), (True, "dev-1")]
+    app = app_at(tmp_path)  # held: a collected application closes its connections
+    enrolled = app.recorder.select_notifications(1, 100, topics=[get_topic(Trainee.Enrolled)])
+    assert len(enrolled) == 1
+
+
+def test_a_command_returns_the_position_of_its_last_event(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    result = app.enrol("p-1", "ort", "dev-1", occurred_on=date(2017, 9, 1), command_id="c-1")
+    assert result.position == app.recorder.max_notification_id()
+    before, last = app.recorder.select_notifications((result.position or 0) - 1, 2)
+    assert (before.topic, last.topic) == (
+        get_topic(Trainee.Enrolled),
+        get_topic(CommandRecord.Accepted),
+    )
