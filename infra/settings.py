@@ -36,7 +36,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             if key.startswith(PREFIX) and key[len(PREFIX) :].lower() in cls.__struct_fields__
         }
         try:
-            return msgspec.convert(values, cls, strict=False)
+            # msgspec cannot decode a Path: build it from the variable's text.
+            return msgspec.convert(values, cls, strict=False, dec_hook=lambda kind, v: kind(v))
         except msgspec.ValidationError as error:
             raise SettingsError(_name_variable(str(error))) from None
 

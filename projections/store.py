@@ -9,17 +9,27 @@ from pathlib import Path
 
 
 class ViewStore:
+    """One connection writes (the runner), another reads (requests).
+
+    Readers see committed batches only, so rows never run ahead of the position.
+    """
+
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
-        self._connection = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=10
-        )
-        self._connection.row_factory = sqlite3.Row
+        self._connection = self._connect()
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.execute(
             "CREATE TABLE IF NOT EXISTS projection_positions "
             "(name TEXT PRIMARY KEY, position INTEGER NOT NULL)"
         )
+        self._reader = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=10
+        )
+        connection.row_factory = sqlite3.Row
+        return connection
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -33,13 +43,21 @@ class ViewStore:
         self._connection.execute("COMMIT")
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
-        return self._connection.execute(sql, params).fetchall()
+        return self._reader.execute(sql, params).fetchall()
 
     def position(self, name: str) -> int:
+        rows = self._connection.execute(
+            "SELECT position FROM projection_positions WHERE name = ?", (name,)
+        ).fetchall()
+        return int(rows[0]["position"]) if rows else 0
+
+    def read_position(self, name: str) -> int:
+        """The position as readers see it (what the rows they read reflect)."""
         rows = self.query("SELECT position FROM projection_positions WHERE name = ?", (name,))
         return int(rows[0]["position"]) if rows else 0
 
     def close(self) -> None:
+        self._reader.close()
         self._connection.close()
 
 

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from litestar import Litestar
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -20,6 +20,7 @@ from infra.settings import Settings
 from projections.catalogue import Catalogue
 from projections.runner import catch_up, prepare
 from projections.store import ViewStore
+from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
 
 HERE = Path(__file__).parent
@@ -44,12 +45,15 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             views.close()
+            if tremplin is None:  # ours to close
+                app.close()
 
     litestar_app = Litestar(
         route_handlers=[HomeController, create_static_files_router("/static", [PWA])],
         dependencies={"views": Provide(lambda: views, use_cache=True, sync_to_thread=False)},
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(title="Tremplin", version="0.1.0", path="/schema"),
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[follow_the_log],
     )
     litestar_app.state.tremplin = app

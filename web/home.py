@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from projections.catalogue import programmes
@@ -22,7 +23,9 @@ class HealthStatus(msgspec.Struct):
 
 class HomeController(Controller):
     @get("/", include_in_schema=False)
-    async def home(self, request: Request[Any, Any, Any], views: ViewStore) -> Template:
+    async def home(
+        self, request: Request[Any, Any, Any], views: NamedDependency[ViewStore]
+    ) -> Template:
         language = language_of(request)
         return Template(
             "home.html",
@@ -31,15 +34,17 @@ class HomeController(Controller):
                 "other_lang": "en" if language == "fr" else "fr",
                 "t": translator(language),
                 "programmes": programmes(views),
-                "position": views.position("catalogue"),
+                "position": views.read_position("catalogue"),
             },
         )
 
     @get("/api/programmes", summary="Programmes and their cohorts, with head counts")
-    async def list_programmes(self, views: ViewStore) -> list[dict[str, Any]]:
+    async def list_programmes(self, views: NamedDependency[ViewStore]) -> list[dict[str, Any]]:
         return [asdict(p) | {"enrolled": p.enrolled} for p in programmes(views)]
 
     @get("/api/health", summary="Liveness, and how far the views have read the log")
-    async def health(self, request: Request[Any, Any, Any], views: ViewStore) -> HealthStatus:
+    async def health(
+        self, request: Request[Any, Any, Any], views: NamedDependency[ViewStore]
+    ) -> HealthStatus:
         log_position = request.app.state.tremplin.recorder.max_notification_id() or 0
-        return HealthStatus("ok", log_position, views.position("catalogue"))
+        return HealthStatus("ok", log_position, views.read_position("catalogue"))

@@ -12,7 +12,7 @@ import inspect
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import dataclass, is_dataclass
 from datetime import date
 from enum import Enum
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -273,7 +273,7 @@ def _plain(value: object) -> object:
     if isinstance(value, Enum):
         return value.value
     if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
+        return vars(value)  # json.dumps calls back here for nested values
     if isinstance(value, (set, frozenset, tuple)):
         return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
     raise TypeError(f"cannot digest {type(value).__name__}")

@@ -82,7 +82,7 @@ def import_oulad(
     app: Tremplin,
     directory: Path,
     *,
-    chunk_size: int = 5000,
+    chunk_size: int = 20_000,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import the dataset; raises ImportRowError at the first row that cannot be recorded."""

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import write_sample
 from eventsourcing.utils import get_topic
+from oulad_sample import build_oulad_sample
 
 from domain.application import Tremplin
 from domain.learning import AssessmentSubmitted
@@ -20,7 +20,7 @@ from infra.settings import Settings
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
-    return write_sample(tmp_path / "oulad", students=30)
+    return build_oulad_sample(tmp_path / "oulad").directory
 
 
 @pytest.fixture

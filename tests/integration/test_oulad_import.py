@@ -10,8 +10,8 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from conftest import OULAD
 from eventsourcing.utils import get_topic
+from oulad_sample import OULAD
 
 from domain.application import Tremplin
 from domain.ids import trainee_id
