@@ -28,6 +28,7 @@ from domain.ids import command_record_id
 from domain.values import not_in_future
 
 A = TypeVar("A", bound=Aggregate)
+SAVE_ATTEMPTS = 10  # optimistic concurrency: a command decides again when it lost a race
 S = TypeVar("S", bound="TremplinBase")
 P = ParamSpec("P")
 
@@ -164,20 +165,34 @@ class TremplinBase(Application[UUID]):
             replay = self._replay(command_id, digest)
             if replay is not None:
                 return replay
-        uow = UnitOfWork(self)
-        try:
-            result = handler(uow)
-        except Exception:
-            self._roll_back_batch(uow)
-            raise
-        if command_id is not None:
-            uow.add(CommandRecord.accept(command_id, name, digest, result))
-        if self._batch is not None:
-            self._batch.update(uow.aggregates)  # unchanged ones too: reused by later commands
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            uow = UnitOfWork(self)
+            try:
+                result = handler(uow)
+            except Exception:
+                self._roll_back_batch(uow)
+                raise
             if command_id is not None:
-                self._batch_commands[command_id] = (digest, result)
-            return CommandResult(result, position=None)
-        return self._save(uow, command_id, digest, result)
+                uow.add(CommandRecord.accept(command_id, name, digest, result))
+            if self._batch is not None:
+                self._batch.update(uow.aggregates)  # unchanged ones too: reused by later commands
+                if command_id is not None:
+                    self._batch_commands[command_id] = (digest, result)
+                return CommandResult(result, position=None)
+            try:
+                recordings = self.save(*uow.aggregates.values())
+            except IntegrityError:
+                # Someone else saved first: the same command (then this is a replay),
+                # or another change to one of our aggregates (then decide again on
+                # the newer state: the rules are checked against what is recorded).
+                replay = self._replay(command_id, digest) if command_id else None
+                if replay is not None:
+                    return replay
+                if attempt == SAVE_ATTEMPTS:
+                    raise
+                continue
+            return CommandResult(result, position=recordings[-1].notification.id)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _roll_back_batch(self, uow: UnitOfWork) -> None:
         """Undo a failed command's events on aggregates it shares with the batch.
@@ -204,20 +219,6 @@ class TremplinBase(Application[UUID]):
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
-
-    def _save(
-        self, uow: UnitOfWork, command_id: str | None, digest: str, result: str | None
-    ) -> CommandResult:
-        try:
-            recordings = self.save(*uow.aggregates.values())
-        except IntegrityError:
-            # Someone else saved first: the same command (a replay), or a
-            # concurrent change to one of our aggregates (the caller retries).
-            replay = self._replay(command_id, digest) if command_id else None
-            if replay is None:
-                raise
-            return replay
-        return CommandResult(result, position=recordings[-1].notification.id)
 
     def _replay(self, command_id: str, digest: str) -> CommandResult | None:
         seen = self._batch_commands.get(command_id)

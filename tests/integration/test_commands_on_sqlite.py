@@ -11,6 +11,7 @@ from eventsourcing.utils import get_topic
 
 from domain.application import Tremplin
 from domain.commands import CommandRecord
+from domain.ids import trainee_id
 from domain.programme import Targets
 from domain.trainee import Trainee
 from domain.values import Period, PersonalDetails
@@ -65,3 +66,36 @@ def test_a_command_returns_the_position_of_its_last_event(tmp_path: Path) -> Non
         get_topic(Trainee.Enrolled),
         get_topic(CommandRecord.Accepted),
     )
+
+
+def submit_many(data_dir: Path, writer: str, start: Any, done: Any) -> None:
+    app = app_at(data_dir)
+    start.wait()
+    try:
+        for n in range(40):
+            app.submit_assessment(
+                "p-1", "dev-1", f"{writer}-{n}", 50, occurred_on=date(2017, 10, 1)
+            )
+    except Exception as error:  # reported to the test rather than lost in the child
+        done.put(f"{writer}: {error!r}")
+    else:
+        done.put(writer)
+
+
+def test_two_processes_writing_to_one_trainee_lose_nothing(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    app.enrol("p-1", "ort", "dev-1", occurred_on=date(2017, 9, 1))
+    context = multiprocessing.get_context("spawn")
+    start, done = context.Event(), context.Queue()
+    writers = [context.Process(target=submit_many, args=(tmp_path, w, start, done)) for w in "ab"]
+    for writer in writers:
+        writer.start()
+    start.set()
+    finished = sorted(done.get(timeout=60) for _ in writers)
+    for writer in writers:
+        writer.join(timeout=30)
+    trainee: Trainee = app.repository.get(trainee_id("p-1"))
+    assert finished == ["a", "b"]
+    assert len(trainee.enrolment("dev-1").assessments_submitted) == 80
+    assert trainee.version == 2 + 80
