@@ -100,6 +100,7 @@ class Programme(Aggregate):
         self.targets = targets
         self.certifications = certifications
         self.careers = careers
+        self.launched_on = occurred_on
         self.milestones: dict[str, date | None] = {}  # id -> completed on
         self.cohorts: dict[str, Cohort] = {}
 
@@ -116,6 +117,11 @@ class Programme(Aggregate):
         *,
         occurred_on: date,
     ) -> Programme:
+        if occurred_on > period.ends_on:
+            raise InvalidValue(
+                "occurred_on",
+                f"a programme ending on {period.ends_on} cannot launch on {occurred_on}",
+            )
         return cls._create(
             cls.Launched,
             id=programme_id(code),
@@ -148,6 +154,12 @@ class Programme(Aggregate):
         if self.milestones[milestone_id] is not None:
             raise MilestoneAlreadyCompleted(
                 f"milestone {milestone_id} was completed on {self.milestones[milestone_id]}"
+            )
+        if occurred_on < self.launched_on:
+            raise InvalidValue(
+                "occurred_on",
+                f"milestone {milestone_id} cannot be completed on {occurred_on},"
+                f" before the programme's launch on {self.launched_on}",
             )
         self.trigger_event(
             self.MilestoneCompleted, milestone_id=milestone_id, occurred_on=occurred_on

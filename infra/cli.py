@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import click
+from eventsourcing.persistence import OperationalError
 
 from domain.application import Tremplin
 from domain.errors import DomainError
 from infra.bootstrap import build_application
-from infra.event_log import LogFilter, event_as_dict, read_log
+from infra.event_log import LogFilter, event_as_dict, known_event_types, read_log
 from infra.importers.csv_rows import ImportRowError
 from infra.importers.oulad import import_oulad
 from infra.programme_file import ProgrammeFileError, load_programme
@@ -21,6 +22,7 @@ from infra.settings import Settings, SettingsError
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORT_PROGRAMME = DATA / "programmes" / "ort-france-2017-2018.toml"
 OULAD = DATA / "oulad"
+MAX_POSITION = 2**63 - 1  # SQLite's largest row id
 
 
 def _settings() -> Settings:
@@ -30,7 +32,39 @@ def _settings() -> Settings:
         raise click.UsageError(str(error)) from None
 
 
-@click.group()
+def _app(*, existing: bool = False) -> Tremplin:
+    """The application on the configured log; `existing` for commands that only read it."""
+    settings = _settings()
+    where = settings.database_path.resolve()
+    if existing and not settings.database_path.is_file():
+        raise click.ClickException(f"no log at {where}: run `tremplin init` (TREMPLIN_DATA_DIR)")
+    try:
+        return build_application(settings)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot use {where} (TREMPLIN_DATA_DIR): {error.strerror or error}"
+        ) from None
+
+
+class TremplinCommands(click.Group):
+    """Turns the errors a person can act on into one line, without a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except DomainError as error:
+            raise click.ClickException(str(error)) from None
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            timeout = _settings().sqlite_lock_timeout
+            raise click.ClickException(
+                f"another process is writing to the log; gave up after {timeout} s"
+                " (TREMPLIN_SQLITE_LOCK_TIMEOUT)"
+            ) from None
+
+
+@click.group(cls=TremplinCommands)
 def main() -> None:
     """Tremplin: an event-sourced platform for job-insertion training programmes."""
 
@@ -54,7 +88,7 @@ def main() -> None:
 )
 def init(programme_file: Path, oulad_dir: Path) -> None:
     """Load the ORT France programme and import the OULAD histories (idempotent)."""
-    app = build_application(_settings())
+    app = _app()
     _load(app, programme_file)
     _import(app, oulad_dir)
 
@@ -63,21 +97,24 @@ def init(programme_file: Path, oulad_dir: Path) -> None:
 @click.option(
     "--host", default=None, help="Address to listen on (default TREMPLIN_HOST or 127.0.0.1)."
 )
-@click.option("--port", type=int, default=None, help="Port (default TREMPLIN_PORT or 8000).")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port (default TREMPLIN_PORT or 8000).",
+)
 def serve(host: str | None, port: int | None) -> None:
-    """Serve the web platform."""
+    """Serve the web platform (Ctrl-C stops it)."""
     import uvicorn
 
     from web.app import create_app
 
     settings = _settings()
-    click.echo(f"Tremplin: http://{host or settings.host}:{port or settings.port}/")
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="warning",
-    )
+    host = host if host is not None else settings.host
+    port = port if port is not None else settings.port
+    app = _app()
+    click.echo(f"Tremplin: http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(create_app(settings, app), host=host, port=port, log_level="warning")
 
 
 @main.group()
@@ -89,7 +126,7 @@ def programme() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def programme_load(file: Path) -> None:
     """Load a programme file (TOML); loading it again records nothing."""
-    _load(build_application(_settings()), file)
+    _load(_app(), file)
 
 
 @main.group(name="import")
@@ -101,15 +138,19 @@ def import_() -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 def import_oulad_command(directory: Path) -> None:
     """Replay an OULAD folder as programme `oulad`; a rerun continues where it stopped."""
-    _import(build_application(_settings()), directory)
+    _import(_app(), directory)
 
 
 @main.command()
 @click.option("--type", "types", multiple=True, help="Event type, e.g. Enrolled (repeatable).")
 @click.option("--person", "person_ref", help="Person reference, e.g. oulad-11391.")
 @click.option("--cohort", "cohort_id", help="Cohort id, e.g. AAA-2013J.")
-@click.option("--from", "first", type=click.IntRange(min=1), default=1, help="First position.")
-@click.option("--to", "last", type=click.IntRange(min=1), default=None, help="Last position.")
+@click.option(
+    "--from", "first", type=click.IntRange(1, MAX_POSITION), default=1, help="First position."
+)
+@click.option(
+    "--to", "last", type=click.IntRange(1, MAX_POSITION), default=None, help="Last position."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--with-personal", is_flag=True, help="Show personal data (hidden by default).")
 def events(
@@ -122,7 +163,16 @@ def events(
     with_personal: bool,
 ) -> None:
     """Print the log, in order, filtered."""
-    app = build_application(_settings())
+    if last is not None and last < first:
+        raise click.BadParameter(f"--to {last} is before --from {first}", param_hint="--to")
+    unknown = set(types) - known_event_types()
+    if unknown:
+        raise click.BadParameter(
+            f"unknown {', '.join(sorted(unknown))};"
+            f" known: {', '.join(sorted(known_event_types()))}",
+            param_hint="--type",
+        )
+    app = _app(existing=True)
     selection = LogFilter(frozenset(types), person_ref, cohort_id, first, last)
     for position, topic, event in read_log(app, selection):
         row = event_as_dict(position, topic, event, personal=with_personal)
@@ -152,7 +202,8 @@ def _load(app: Tremplin, file: Path) -> None:
         spec = load_programme(app, file)
     except (ProgrammeFileError, DomainError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Programme {spec.code}: {spec.name} ({len(spec.milestones)} milestones)")
+    count = len(spec.milestones)
+    click.echo(f"Programme {spec.code}: {spec.name} ({count} milestone{'s' * (count != 1)})")
 
 
 def _import(app: Tremplin, directory: Path) -> None:
@@ -161,7 +212,7 @@ def _import(app: Tremplin, directory: Path) -> None:
     try:
         with click.progressbar(length=total, label="OULAD", file=sys.stderr) as bar:
             report = import_oulad(app, directory, on_progress=bar.update)
-    except ImportRowError as error:
+    except (ImportRowError, DomainError) as error:
         raise click.ClickException(f"import stopped: {error}") from None
     click.echo(
         f"OULAD: {report.commands:,} commands, {report.replayed:,} already recorded, "

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import cache
 from typing import Any
 from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from domain.application import Tremplin
 from domain.ids import trainee_id
 
 PAGE = 1000
+DOMAIN_MODULES = (
+    "domain.programme",
+    "domain.trainee",
+    "domain.learning",
+    "domain.coaching",
+    "domain.placement",
+    "domain.commands",
+)
 HIDDEN = "[personal data hidden]"
 
 
@@ -30,6 +42,31 @@ class LogFilter:
         if self.person_ref is not None and event.originator_id != trainee_id(self.person_ref):
             return False
         return self.cohort_id is None or getattr(event, "cohort_id", None) == self.cohort_id
+
+
+def known_event_types() -> frozenset[str]:
+    """The short names of every event class the domain defines (for `--type`)."""
+    return frozenset(_event_classes())
+
+
+@cache
+def _event_classes() -> dict[str, type]:
+    found: dict[str, type] = {}
+    for module in DOMAIN_MODULES:
+        for value in vars(importlib.import_module(module)).values():
+            for candidate in [value, *vars(value).values()] if isinstance(value, type) else []:
+                if _is_domain_event(candidate):
+                    found[candidate.__name__] = candidate
+    return found
+
+
+def _is_domain_event(candidate: object) -> bool:
+    return (
+        isinstance(candidate, type)
+        and issubclass(candidate, Aggregate.Event)
+        and candidate.__module__.startswith("domain.")
+        and candidate.__name__ not in ("Event", "Created")  # generic bases, never recorded
+    )
 
 
 def event_type(topic: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -19,9 +19,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path = Path("var")
     """Where the embedded database lives (TREMPLIN_DATA_DIR)."""
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8000
     log_backend: Literal["sqlite"] = "sqlite"
-    sqlite_lock_timeout: int = 10
+    sqlite_lock_timeout: Annotated[int, msgspec.Meta(ge=0)] = 10
     """Seconds a writer waits for another writer to finish (several processes share the file)."""
 
     @property

@@ -40,6 +40,15 @@ class CommandResult:
     result: str | None
     position: int | None
     replayed: bool = False
+    recorded: int = 0  # events written by this command (0 in a batch: counted at flush)
+
+
+@dataclass
+class BatchSaved:
+    """Filled in when a batch is saved: how many events it wrote, and the last position."""
+
+    events: int = 0
+    position: int | None = None
 
 
 class UnitOfWork:
@@ -71,6 +80,14 @@ class UnitOfWork:
         self.aggregates[aggregate.id] = aggregate
         return aggregate
 
+    def new_events(self) -> list[Any]:
+        """The events this command added, aggregate by aggregate in the order it touched them."""
+        return [
+            event
+            for aggregate_id, aggregate in self.aggregates.items()
+            for event in aggregate.pending_events[self.marks.get(aggregate_id, 0) :]
+        ]
+
 
 class TremplinBase(Application[UUID]):
     """Runs commands; subclasses add one method per command."""
@@ -81,6 +98,7 @@ class TremplinBase(Application[UUID]):
         super().__init__(env)
         self.clock = clock
         self._batch: dict[UUID, Aggregate] | None = None
+        self._batch_events: list[Any] = []  # in the order the batch's commands made them
         self._batch_commands: dict[str, tuple[str, str | None]] = {}
         self._absent: set[UUID] = set()  # prefetched in this batch and not found
 
@@ -124,34 +142,39 @@ class TremplinBase(Application[UUID]):
                 self._batch[aggregate_id] = aggregate
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Defer saves: every command inside is written in one transaction at the end.
+    def batch(self) -> Iterator[BatchSaved]:
+        """Defer saves: every command inside is written in one transaction at the end,
+        in the order the commands ran.
 
         A command that fails inside the batch records nothing; the others are
         kept. If the final save fails, nothing from the batch is recorded.
         """
         if self._batch is not None:
             raise RuntimeError("a batch is already open: batches do not nest")
-        self._batch, self._batch_commands, self._absent = {}, {}, set()
+        self._reset_batch({})
+        saved = BatchSaved()
         try:
-            yield
-            self.flush()
+            yield saved
+            saved.events, saved.position = self._flush()
         finally:
-            self._batch, self._batch_commands, self._absent = None, {}, set()
+            self._reset_batch(None)
 
-    def flush(self) -> int | None:
-        """Save what the batch holds so far; returns the last log position written."""
-        if not self._batch:
-            return None
-        events = [e for a in self._batch.values() if a.pending_events for e in a.collect_events()]
-        self._batch.clear()
-        self._batch_commands.clear()
-        self._absent.clear()
+    def _reset_batch(self, batch: dict[UUID, Aggregate] | None) -> None:
+        self._batch, self._batch_events, self._batch_commands, self._absent = batch, [], {}, set()
+
+    def _flush(self) -> tuple[int, int | None]:
+        assert self._batch is not None
+        events = self._batch_events
+        for aggregate in self._batch.values():
+            aggregate.collect_events()  # they are in `events`, in command order
+        self._reset_batch({})
+        if not events:
+            return 0, None
         # The events straight to the store: Application.save() would check each
         # of thousands of aggregates against typing Protocols, a third of an import.
         recordings = self.events.put(events)
         self._notify(recordings)
-        return recordings[-1].notification.id if recordings else None
+        return len(recordings), recordings[-1].notification.id
 
     def execute(
         self,
@@ -175,6 +198,7 @@ class TremplinBase(Application[UUID]):
             if command_id is not None:
                 uow.add(CommandRecord.accept(command_id, name, digest, result))
             if self._batch is not None:
+                self._batch_events.extend(uow.new_events())
                 self._batch.update(uow.aggregates)  # unchanged ones too: reused by later commands
                 if command_id is not None:
                     self._batch_commands[command_id] = (digest, result)
@@ -191,7 +215,8 @@ class TremplinBase(Application[UUID]):
                 if attempt == SAVE_ATTEMPTS:
                     raise
                 continue
-            return CommandResult(result, position=recordings[-1].notification.id)
+            position = recordings[-1].notification.id
+            return CommandResult(result, position=position, recorded=len(recordings))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _roll_back_batch(self, uow: UnitOfWork) -> None:

@@ -60,17 +60,35 @@ class Row:
 def read_rows(path: Path, required: tuple[str, ...]) -> Iterator[Row]:
     """Rows of a CSV file with a header; line numbers count the header as line 1."""
     if not path.is_file():
-        raise ImportRowError(path.name, 0, "file not found")
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [column for column in required if column not in header]
-        if missing:
-            raise ImportRowError(path.name, 1, f"missing column {', '.join(map(repr, missing))}")
-        for values in reader:
-            row = Row(path.name, reader.line_num, values)
-            if None in values:  # more fields than the header names
-                raise row.error(
-                    f"{len(header) + len(values[None])} fields, the header has {len(header)}"
-                )
-            yield row
+        raise ImportRowError(path.name, 0, f"file not found in {path.parent}")
+    # utf-8-sig: a spreadsheet's byte-order mark is not part of the first column's name
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        try:
+            yield from _checked_rows(path.name, csv.DictReader(handle), required)
+        except UnicodeDecodeError:
+            raise ImportRowError(path.name, _first_undecodable(path), "not UTF-8 text") from None
+
+
+def _checked_rows(
+    name: str, reader: csv.DictReader[str], required: tuple[str, ...]
+) -> Iterator[Row]:
+    header = reader.fieldnames or []
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise ImportRowError(name, 1, f"missing column {', '.join(map(repr, missing))}")
+    for values in reader:
+        row = Row(name, reader.line_num, values)
+        if None in values:  # more fields than the header names
+            extra = len(values[None])
+            raise row.error(f"{len(header) + extra} fields, the header has {len(header)}")
+        yield row
+
+
+def _first_undecodable(path: Path) -> int:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 0

@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from domain.application import CommandResult, Tremplin
-from domain.errors import DomainError
+from domain.errors import CommandConflict, DomainError
 from domain.ids import command_record_id, programme_id, trainee_id
 from domain.programme import Targets
 from domain.values import FinalResult, LeftReason, Period
@@ -73,9 +73,16 @@ class Step:
 @dataclass
 class ImportReport:
     commands: int = 0
-    replayed: int = 0
-    events_recorded: int = 0
+    replayed: int = 0  # already recorded by an earlier run (or a concurrent one)
+    events_recorded: int = 0  # by this run's own commands
     per_file: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: ImportReport) -> None:
+        self.commands += other.commands
+        self.replayed += other.replayed
+        self.events_recorded += other.events_recorded
+        for name, count in other.per_file.items():
+            self.per_file[name] = self.per_file.get(name, 0) + count
 
 
 def import_oulad(
@@ -89,7 +96,6 @@ def import_oulad(
     presentations = read_presentations(directory / "courses.csv")
     assessments = read_assessments(directory / "assessments.csv", presentations)
     registrations = read_registrations(directory / "studentRegistration.csv", presentations)
-    head_before = app.recorder.max_notification_id() or 0
     report = ImportReport()
     steps = _all_steps(directory, presentations, assessments, registrations)
     while True:
@@ -101,7 +107,6 @@ def import_oulad(
             raise unreadable
         if len(chunk) < chunk_size:
             break
-    report.events_recorded = (app.recorder.max_notification_id() or 0) - head_before
     return report
 
 
@@ -117,15 +122,18 @@ def _take(steps: Iterator[Step], size: int) -> tuple[list[Step], ImportRowError 
 def _run_chunk(app: Tremplin, chunk: list[Step], report: ImportReport) -> None:
     if not chunk:
         return
-    failure: ImportRowError | None = None
+    done = ImportReport()
     try:
-        with app.batch():
+        with app.batch() as saved:
             _prefetch(app, chunk)
-            failure = _run_steps(app, chunk, report)
+            failure = _run_steps(app, chunk, done)
+        done.events_recorded = saved.events
     except IntegrityError:
         # Another writer touched one of our aggregates meanwhile: redo the chunk
         # one command at a time; commands already recorded are recognised.
-        failure = _run_steps(app, chunk, report)
+        done = ImportReport()
+        failure = _run_steps(app, chunk, done)
+    report.add(done)
     if failure is not None:
         raise failure
 
@@ -134,15 +142,24 @@ def _run_steps(app: Tremplin, steps: list[Step], report: ImportReport) -> Import
     for step in steps:
         try:
             result = step.run(app)
+        except CommandConflict:
+            return _where(step).error(
+                f"{step.command_id} was already imported with other values"
+                " (a duplicate row, or a row edited since)"
+            )
         except DomainError as error:
-            if step.row is None:
-                raise
-            return step.row.error(str(error))
+            return _where(step).error(str(error))
         report.commands += 1
         report.replayed += result.replayed
+        report.events_recorded += result.recorded
         if step.row is not None:
             report.per_file[step.row.file] = report.per_file.get(step.row.file, 0) + 1
     return None
+
+
+def _where(step: Step) -> Row:
+    """The row a step comes from; the programme's own step stands for courses.csv."""
+    return step.row or Row("courses.csv", 1, {})
 
 
 def _prefetch(app: Tremplin, chunk: list[Step]) -> None:
@@ -242,7 +259,7 @@ def _submission_steps(
         student = str(row.integer("id_student"))
         if (cohort_id, student) not in registrations:
             raise row.error(f"student {student} is not registered in {cohort_id}")
-        day = presentations[cohort_id].day(row.integer("date_submitted"))
+        day = presentations[cohort_id].day(row, "date_submitted")
         credited = row.choice("is_banked", {"0": False, "1": True})
         score = row.optional_number("score")
         person = registrations[cohort_id, student].person_ref

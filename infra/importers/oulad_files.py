@@ -20,9 +20,15 @@ class Presentation:
     track: str
     period: Period
 
-    def day(self, offset: int) -> date:
+    def day(self, row: Row, column: str) -> date:
         """OULAD counts days from the presentation's start."""
-        return self.period.starts_on + timedelta(days=offset)
+        offset = row.integer(column)
+        try:
+            return self.period.starts_on + timedelta(days=offset)
+        except OverflowError:
+            raise row.error(
+                f"{column}: {offset} days from {self.period.starts_on} is no date"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,8 @@ def read_registrations(
         registrations[cohort_id, student] = Registration(
             cohort_id,
             student,
-            presentation.day(row.integer("date_registration")),
-            presentation.day(row.integer("date_unregistration")) if withdrawn else None,
+            presentation.day(row, "date_registration"),
+            presentation.day(row, "date_unregistration") if withdrawn else None,
         )
     return registrations
 

@@ -236,5 +236,55 @@ def test_serve_listens_where_the_environment_says(
     result = tremplin(tmp_path, "serve", TREMPLIN_HOST="0.0.0.0", TREMPLIN_PORT="8123")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Tremplin: http://0.0.0.0:8123/\n"
+    assert result.stdout == "Tremplin: http://0.0.0.0:8123/  (Ctrl-C to stop)\n"
     assert started == [{"host": "0.0.0.0", "port": 8123, "log_level": "warning"}]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("TREMPLIN_PORT", "99999"), ("TREMPLIN_PORT", "0")]
+)
+def test_serve_refuses_a_port_outside_1_to_65535(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: None)
+    result = tremplin(tmp_path, "serve", **{variable: value})
+    assert result.exit_code == 2
+    assert f"Error: {variable}: Expected `int`" in result.output
+
+
+def test_events_without_a_log_says_to_run_init_and_creates_nothing(tmp_path: Path) -> None:
+    result = tremplin(tmp_path / "nowhere", "events")
+    assert result.exit_code == 1
+    assert "no log at" in result.output
+    assert "tremplin init" in result.output
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_events_refuses_an_unknown_type_and_lists_the_known_ones(tmp_path: Path) -> None:
+    result = tremplin(tmp_path, "events", "--type", "left")
+    assert result.exit_code == 2
+    assert "unknown left; known: Accepted, ApplicationMade" in result.output
+
+
+def test_events_refuses_a_range_that_ends_before_it_starts(tmp_path: Path) -> None:
+    result = tremplin(tmp_path, "events", "--from", "10", "--to", "5")
+    assert (result.exit_code, "--to 5 is before --from 10" in result.output) == (2, True)
+
+
+def test_a_programme_file_with_a_future_completion_records_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        ORT_PROGRAMME.read_text().replace(
+            "completed_on = 2018-05-07", "completed_on = 2099-01-01", 1
+        )
+    )
+    result = tremplin(tmp_path, "programme", "load", str(bad))
+    assert result.exit_code == 1
+    assert "milestone social-platform: occurred_on: 2099-01-01 is in the future" in result.output
+    assert "Launched" not in tremplin(tmp_path, "events").output
+
+
+def test_a_folder_given_as_programme_file_is_named(tmp_path: Path) -> None:
+    result = tremplin(tmp_path, "programme", "load", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"{tmp_path}: Is a directory" in result.output

@@ -106,6 +106,38 @@ def test_an_edited_row_already_imported_is_a_conflict_not_a_silent_change(
     head = app.recorder.max_notification_id()
     path = sample / "studentAssessment.csv"
     set_field(path, 3, "score", "1")
-    with pytest.raises(ImportRowError, match=r"line 3: command id .* different command"):
+    with pytest.raises(
+        ImportRowError,
+        match=r"line 3: oulad/submission/\d+/\d+ was already imported with other values",
+    ):
         import_oulad(app, sample)
     assert app.recorder.max_notification_id() == head
+
+
+def test_a_day_offset_beyond_the_calendar_is_named(sample: Path, app: Tremplin) -> None:
+    set_field(sample / "studentAssessment.csv", 6, "date_submitted", "99999999")
+    with pytest.raises(ImportRowError, match=r"line 6: date_submitted: 99999999 days from"):
+        import_oulad(app, sample)
+    assert len(submissions(app)) == 4
+
+
+def test_a_file_that_is_not_utf8_names_its_line(sample: Path, app: Tremplin) -> None:
+    path = sample / "studentInfo.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[6] = lines[6].replace(b"Scotland", b"Sc\xf6tland").replace(b"Region", b"R\xf6gion")
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(ImportRowError, match=r"studentInfo\.csv line 7: not UTF-8 text"):
+        import_oulad(app, sample)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column(sample: Path, app: Tremplin) -> None:
+    path = sample / "courses.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report = import_oulad(app, sample)
+    assert report.per_file["courses.csv"] == 12
+
+
+def test_the_report_counts_what_this_run_recorded(sample: Path, app: Tremplin) -> None:
+    report = import_oulad(app, sample)
+    assert report.events_recorded == app.recorder.max_notification_id()
+    assert report.events_recorded == 2 * report.commands + 12  # records, and 12 cohort claims

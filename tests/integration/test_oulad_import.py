@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from eventsourcing.utils import get_topic
@@ -148,3 +149,13 @@ def test_personal_details_are_kept_apart_in_the_registration(
     )
     assert first.personal.region == "East Anglian Region"
     assert first.personal.deprivation_band == "90-100%"
+
+
+def test_the_log_keeps_the_order_in_which_commands_ran(imported: Imported) -> None:
+    app, _ = imported
+    recorded_at = [
+        app.mapper.to_domain_event(n).timestamp
+        for n in app.recorder.select_notifications(1, 200_000)
+    ]
+    backwards = sum(later < earlier for earlier, later in pairwise(recorded_at))
+    assert (len(recorded_at), backwards) == (147_162, 0)

@@ -142,3 +142,18 @@ def test_a_padded_code_cannot_launch_a_second_programme_with_the_same_code(
             Targets(),
             occurred_on=date(2017, 1, 2),
         )
+
+
+def test_a_programme_cannot_launch_after_it_ends() -> None:
+    with pytest.raises(InvalidValue, match="cannot launch on 2019-01-01") as refused:
+        Programme.launch(
+            PROGRAMME, "ORT", (), PROGRAMME_PERIOD, Targets(), occurred_on=date(2019, 1, 1)
+        )
+    assert refused.value.field == "occurred_on"
+
+
+def test_a_milestone_cannot_be_completed_before_the_launch(programme: Programme) -> None:
+    programme.declare_milestone("M1", "100 personnes formées", date(2017, 12, 31), date(2017, 1, 2))
+    with pytest.raises(InvalidValue, match="before the programme's launch on 2017-01-02"):
+        programme.complete_milestone("M1", date(2016, 12, 1))
+    assert programme.milestones["M1"] is None
