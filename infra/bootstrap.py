@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
 
@@ -9,9 +10,18 @@ from domain.application import Tremplin
 from infra.settings import Settings
 
 
+def prepare_data_dir(settings: Settings) -> None:
+    """The data folder and its databases, readable by their owner only: they hold
+    personal data. SQLite gives its -wal and -shm files the database's permissions."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for database in (settings.database_path, settings.views_path):
+        if not database.exists():
+            os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def log_environment(settings: Settings) -> dict[str, str]:
     """eventsourcing's configuration for the platform's one ordered log."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(settings.database_path),

@@ -28,6 +28,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def database_path(self) -> Path:
         return self.data_dir / "tremplin.sqlite"
 
+    @property
+    def views_path(self) -> Path:
+        return self.data_dir / "views.sqlite"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         values = {

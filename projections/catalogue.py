@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,7 @@ class Catalogue:
                     event.originator_id.hex,
                     event.code,
                     event.name,
-                    ", ".join(event.funders),
+                    json.dumps(list(event.funders)),
                     event.period.starts_on.isoformat(),
                     event.period.ends_on.isoformat(),
                     targets.people_trained,
@@ -91,16 +92,13 @@ class CohortSummary:
 class ProgrammeSummary:
     code: str
     name: str
-    funders: str
+    funders: list[str]
     starts_on: str
     ends_on: str
     target_trained: int | None
     target_rate: float | None
+    enrolled: int  # enrolments, over all cohorts
     cohorts: list[CohortSummary]
-
-    @property
-    def enrolled(self) -> int:
-        return sum(c.enrolled for c in self.cohorts)
 
 
 def programmes(store: ViewStore) -> list[ProgrammeSummary]:
@@ -115,11 +113,12 @@ def programmes(store: ViewStore) -> list[ProgrammeSummary]:
         ProgrammeSummary(
             code=row["code"],
             name=row["name"],
-            funders=row["funders"],
+            funders=json.loads(row["funders"]),
             starts_on=row["starts_on"],
             ends_on=row["ends_on"],
             target_trained=row["target_trained"],
             target_rate=row["target_rate"],
+            enrolled=sum(c.enrolled for c in cohorts.get(row["code"], [])),
             cohorts=cohorts.get(row["code"], []),
         )
         for row in store.query(

@@ -10,6 +10,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -30,7 +31,7 @@ POLL_SECONDS = 1.0
 
 def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar:
     app = tremplin or build_application(settings)
-    views = ViewStore(settings.data_dir / "views.sqlite")
+    views = ViewStore(settings.views_path)
     catalogue = Catalogue()
     prepare(views, catalogue)
 
@@ -52,7 +53,14 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
         route_handlers=[HomeController, create_static_files_router("/static", [PWA])],
         dependencies={"views": Provide(lambda: views, use_cache=True, sync_to_thread=False)},
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
-        openapi_config=OpenAPIConfig(title="Tremplin", version="0.1.0", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Tremplin",
+            version="0.1.0",
+            path="/schema",
+            # The document itself, at /schema and /schema/openapi.json: the
+            # interactive viewers load their scripts from CDNs, and nothing here may.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[follow_the_log],
     )

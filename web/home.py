@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -10,9 +10,9 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from projections.catalogue import programmes
+from projections.catalogue import ProgrammeSummary, programmes
 from projections.store import ViewStore
-from web.i18n import language_of, translator
+from web.i18n import language_of, number, translator
 
 
 class HealthStatus(msgspec.Struct):
@@ -33,14 +33,15 @@ class HomeController(Controller):
                 "lang": language,
                 "other_lang": "en" if language == "fr" else "fr",
                 "t": translator(language),
+                "n": partial(number, language=language),
                 "programmes": programmes(views),
                 "position": views.read_position("catalogue"),
             },
         )
 
     @get("/api/programmes", summary="Programmes and their cohorts, with head counts")
-    async def list_programmes(self, views: NamedDependency[ViewStore]) -> list[dict[str, Any]]:
-        return [asdict(p) | {"enrolled": p.enrolled} for p in programmes(views)]
+    async def list_programmes(self, views: NamedDependency[ViewStore]) -> list[ProgrammeSummary]:
+        return programmes(views)
 
     @get("/api/health", summary="Liveness, and how far the views have read the log")
     async def health(

@@ -45,15 +45,33 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def language_of(request: Request[Any, Any, Any]) -> str:
-    """`?lang=` first, then the browser's preference; French when nothing says otherwise."""
-    asked = str(request.query_params.get("lang", ""))
+    """`?lang=` first, then the browser's preferences by weight; French otherwise."""
+    asked = str(request.query_params.get("lang", "")).lower()
     if asked in LANGUAGES:
         return asked
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip()[:2].lower()
-        if code in LANGUAGES:
-            return code
-    return "fr"
+    preferred = sorted(_weighted(request.headers.get("accept-language", "")), reverse=True)
+    return next((code for _, code in preferred if code in LANGUAGES), "fr")
+
+
+def _weighted(header: str) -> list[tuple[float, str]]:
+    """`en;q=0.1, fr;q=0.9` → [(0.1, "en"), (0.9, "fr")]; a bad weight counts as 0."""
+    found = []
+    for part in header.split(","):
+        code, _, parameters = part.strip().partition(";")
+        weight = 1.0
+        if parameters.strip().startswith("q="):
+            try:
+                weight = float(parameters.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        found.append((weight, code.strip()[:2].lower()))
+    return found
+
+
+def number(value: int | float, language: str) -> str:
+    """12489 → "12 489" in French (narrow no-break space), "12,489" in English."""
+    text = f"{value:,}"
+    return text.replace(",", "\u202f") if language == "fr" else text
 
 
 def translator(language: str) -> dict[str, str]:

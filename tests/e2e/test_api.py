@@ -54,7 +54,7 @@ def test_the_ort_programme_comes_with_its_funders_targets_and_no_cohort(
     assert programmes(client)["ort-france-2017"] == {
         "code": "ort-france-2017",
         "name": "ORT France — compétences numériques pour l'emploi 2017–2018",
-        "funders": "Ville de Paris, Région Île-de-France",
+        "funders": ["Ville de Paris", "Région Île-de-France"],
         "starts_on": "2017-07-01",
         "ends_on": "2018-12-31",
         "target_trained": 1200,
@@ -140,3 +140,19 @@ def wait_for_catalogue(client: TestClient[Litestar], position: int | None) -> in
         assert time.monotonic() < deadline, f"catalogue stuck at {seen}, waiting for {position}"
         time.sleep(0.1)
     return int(seen)
+
+
+def test_the_schema_page_loads_nothing_from_elsewhere(client: TestClient[Litestar]) -> None:
+    page = client.get("/schema")
+    assert page.json()["openapi"].startswith("3.")
+    assert "<script" not in page.text
+    assert "cdn" not in page.text
+
+
+def test_the_programmes_response_is_described_in_the_schema(client: TestClient[Litestar]) -> None:
+    schema = client.get("/schema/openapi.json").json()
+    response = schema["paths"]["/api/programmes"]["get"]["responses"]["200"]
+    items = response["content"]["application/json"]["schema"]["items"]
+    assert items["$ref"].endswith("ProgrammeSummary")
+    properties = schema["components"]["schemas"]["ProgrammeSummary"]["properties"]
+    assert properties["funders"]["type"] == "array"

@@ -118,7 +118,7 @@ def test_lang_en_in_the_query_gives_the_english_page(client: TestClient[Litestar
     page = home(client, "/?lang=en")
 
     assert page.lang == "en"
-    assert "1 200 people trained · 89 % in work or training 6 months after" in page.sections[ORT]
+    assert "1,200 people trained · 89 % in work or training 6 months after" in page.sections[ORT]
     assert "Funders Ville de Paris, Région Île-de-France" in page.sections[ORT]
 
 
@@ -128,7 +128,7 @@ def test_a_browser_asking_for_english_gets_the_english_page(
     page = home(client, **{"Accept-Language": "en-GB,en;q=0.9,fr;q=0.5"})
 
     assert page.lang == "en"
-    assert "1 200 people trained" in page.sections[ORT]
+    assert "1,200 people trained" in page.sections[ORT]
     assert "No cohort opened yet." in page.sections[ORT]
 
 
@@ -139,3 +139,16 @@ def test_lang_in_the_query_wins_over_the_browser_preference(
 
     assert page.lang == "fr"
     assert "1 200 personnes formées" in page.sections[ORT]
+
+
+def test_the_browser_weights_decide_between_english_and_french(
+    client: TestClient[Litestar],
+) -> None:
+    french = client.get("/", headers={"Accept-Language": "en;q=0.1, fr;q=0.9"})
+    english = client.get("/?lang=EN")
+    assert '<html lang="fr">' in french.text
+    assert '<html lang="en">' in english.text
+
+
+def test_french_counts_group_thousands_with_a_narrow_space(client: TestClient[Litestar]) -> None:
+    assert "1\u202f200 personnes formées" in client.get("/").text

@@ -288,3 +288,12 @@ def test_a_folder_given_as_programme_file_is_named(tmp_path: Path) -> None:
     result = tremplin(tmp_path, "programme", "load", str(tmp_path))
     assert result.exit_code == 1
     assert f"{tmp_path}: Is a directory" in result.output
+
+
+def test_the_databases_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    tremplin(data_dir, "programme", "load", str(ORT_PROGRAMME))
+    modes = {p.name: p.stat().st_mode & 0o777 for p in [data_dir, *data_dir.iterdir()]}
+    assert modes["var"] == 0o700
+    assert modes["tremplin.sqlite"] == modes["views.sqlite"] == 0o600
+    assert all(mode & 0o077 == 0 for mode in modes.values())
