@@ -30,12 +30,13 @@ class Catalogue:
 
     name = "catalogue"
     event_classes = (Programme.Launched, Programme.CohortOpened, Trainee.Enrolled, Trainee.Left)
+    tables = ("catalogue_programmes", "catalogue_cohorts")
 
     def create(self, connection: sqlite3.Connection) -> None:
         for statement in SCHEMA:
             connection.execute(statement)
 
-    def apply(self, connection: sqlite3.Connection, event: Any) -> None:
+    def apply(self, connection: sqlite3.Connection, event: Any, position: int) -> None:
         if isinstance(event, Programme.Launched):
             targets = event.targets
             connection.execute(

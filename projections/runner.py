@@ -14,13 +14,22 @@ BATCH = 2000
 
 
 class Projection(Protocol):
+    """A read model: its tables, and how each event it follows changes them.
+
+    `apply` must only touch the projection's own tables, with portable SQL
+    (SQLite now, PostgreSQL later): no INSERT OR REPLACE, no AUTOINCREMENT,
+    upserts as INSERT … ON CONFLICT … DO UPDATE.
+    """
+
     @property
     def name(self) -> str: ...
     @property
     def event_classes(self) -> tuple[type, ...]: ...
+    @property
+    def tables(self) -> tuple[str, ...]: ...
 
     def create(self, connection: sqlite3.Connection) -> None: ...
-    def apply(self, connection: sqlite3.Connection, event: Any) -> None: ...
+    def apply(self, connection: sqlite3.Connection, event: Any, position: int) -> None: ...
 
 
 def prepare(store: ViewStore, projection: Projection) -> None:
@@ -44,7 +53,8 @@ def catch_up(app: Tremplin, store: ViewStore, projection: Projection) -> int:
         last = notifications[-1].id if len(notifications) == BATCH else head
         with store.transaction() as connection:
             for notification in notifications:
-                projection.apply(connection, app.mapper.to_domain_event(notification))
+                event = app.mapper.to_domain_event(notification)
+                projection.apply(connection, event, notification.id)
             advance(connection, projection.name, last)
         applied += len(notifications)
     return applied
