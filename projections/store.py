@@ -61,15 +61,31 @@ class ViewStore:
         self._connection.close()
 
 
-def advance(connection: sqlite3.Connection, name: str, position: int) -> None:
-    """Move a projection's position forward; moving it back or in place is a bug and fails."""
-    current = connection.execute(
-        "SELECT position FROM projection_positions WHERE name = ?", (name,)
-    ).fetchone()
-    if current is not None and position <= current[0]:
-        raise RuntimeError(f"{name}: position {position} is not after {current[0]}")
-    connection.execute(
-        "INSERT INTO projection_positions (name, position) VALUES (?, ?) "
-        "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-        (name, position),
-    )
+class PositionMoved(RuntimeError):
+    """Another runner moved this projection meanwhile: the batch rolls back, never applies twice."""
+
+
+def advance(connection: sqlite3.Connection, name: str, expected: int, position: int) -> None:
+    """Move a projection from `expected` to `position` (compare-and-set), in the batch's
+    transaction."""
+    if position <= expected:
+        raise ValueError(f"{name}: position {position} is not after {expected}")
+    if expected == 0:
+        connection.execute(
+            "INSERT INTO projection_positions (name, position) VALUES (?, 0)"
+            " ON CONFLICT (name) DO NOTHING",
+            (name,),
+        )
+    moved = connection.execute(
+        "UPDATE projection_positions SET position = ? WHERE name = ? AND position = ?",
+        (position, name, expected),
+    ).rowcount
+    if moved != 1:
+        raise PositionMoved(f"{name}: expected position {expected}, another runner moved it")
+
+
+def reset(connection: sqlite3.Connection, name: str, tables: tuple[str, ...]) -> None:
+    """Forget a projection: its tables and its position (to rebuild it from the start)."""
+    for table in tables:
+        connection.execute(f"DROP TABLE IF EXISTS {table}")
+    connection.execute("DELETE FROM projection_positions WHERE name = ?", (name,))

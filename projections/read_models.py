@@ -1,0 +1,60 @@
+"""All of Tremplin's read models together: catch up, report lag, rebuild."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from domain.application import Tremplin
+from projections.catalogue import Catalogue
+from projections.runner import GapWatch, Notice, Projection, catch_up, prepare
+from projections.store import PositionMoved, ViewStore, reset
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    position: int
+    head: int
+
+    @property
+    def lag(self) -> int:
+        return self.head - self.position
+
+
+def every_projection() -> list[Projection]:
+    """The platform's read models, in the order they are fed."""
+    return [Catalogue()]
+
+
+class ReadModels:
+    def __init__(self, app: Tremplin, store: ViewStore, projections: list[Projection]) -> None:
+        self.app, self.store = app, store
+        self.projections = {p.name: p for p in projections}
+        self._gaps = {name: GapWatch() for name in self.projections}
+        for projection in projections:
+            prepare(store, projection)
+
+    def catch_up(self) -> list[Notice]:
+        """One pass over every projection; another runner's batch is left to it."""
+        notices: list[Notice] = []
+        for name, projection in self.projections.items():
+            try:
+                notices += catch_up(self.app, self.store, projection, gaps=self._gaps[name])
+            except PositionMoved:
+                continue  # another runner applied that batch: nothing lost, nothing twice
+        return notices
+
+    def status(self) -> list[Status]:
+        head = self.app.recorder.max_notification_id() or 0
+        return [Status(name, self.store.position(name), head) for name in self.projections]
+
+    def rebuild(self, name: str, on_batch: Callable[[int], None] | None = None) -> int:
+        """Drop the projection's tables and position, then replay the whole log into it."""
+        projection = self.projections[name]
+        with self.store.transaction() as connection:
+            reset(connection, name, projection.tables)
+            projection.create(connection)
+        self._gaps[name] = GapWatch()
+        catch_up(self.app, self.store, projection, gaps=self._gaps[name], on_batch=on_batch)
+        return self.store.position(name)
