@@ -7,7 +7,10 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import msgspec
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -18,8 +21,7 @@ from litestar.template.config import TemplateConfig
 from domain.application import Tremplin
 from infra.bootstrap import build_application
 from infra.settings import Settings
-from projections.catalogue import Catalogue
-from projections.runner import catch_up, prepare
+from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
 from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
@@ -27,18 +29,19 @@ from web.home import HomeController
 HERE = Path(__file__).parent
 PWA = HERE.parent / "pwa"
 POLL_SECONDS = 1.0
+CHANGES = "projections"  # the channel where committed batches are announced
 
 
 def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar:
     app = tremplin or build_application(settings)
     views = ViewStore(settings.views_path)
-    catalogue = Catalogue()
-    prepare(views, catalogue)
+    read_models = ReadModels(app, views, every_projection())
+    channels = ChannelsPlugin(backend=MemoryChannelsBackend(), channels=[CHANGES])
 
     @contextlib.asynccontextmanager
     async def follow_the_log(_: Litestar) -> AsyncIterator[None]:
-        await asyncio.to_thread(catch_up, app, views, catalogue)
-        task = asyncio.create_task(_keep_up(app, views, catalogue))
+        await asyncio.to_thread(read_models.catch_up)
+        task = asyncio.create_task(_keep_up(app, read_models, channels))
         try:
             yield
         finally:
@@ -61,14 +64,30 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             # interactive viewers load their scripts from CDNs, and nothing here may.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
+        plugins=[channels],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[follow_the_log],
     )
     litestar_app.state.tremplin = app
+    litestar_app.state.read_models = read_models
     return litestar_app
 
 
-async def _keep_up(app: Tremplin, views: ViewStore, catalogue: Catalogue) -> None:
-    while True:
-        await asyncio.sleep(POLL_SECONDS)
-        await asyncio.to_thread(catch_up, app, views, catalogue)
+async def _keep_up(app: Tremplin, read_models: ReadModels, channels: ChannelsPlugin) -> None:
+    """Catch up after each save in this process, and at least every second (other writers)."""
+    saved = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def wake() -> None:  # called by whichever thread saved
+        loop.call_soon_threadsafe(saved.set)
+
+    unsubscribe = app.on_saved(wake)
+    try:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(saved.wait(), POLL_SECONDS)
+            saved.clear()
+            for notice in await asyncio.to_thread(read_models.catch_up):
+                channels.publish(msgspec.to_builtins(notice), channels=[CHANGES])
+    finally:
+        unsubscribe()

@@ -101,6 +101,17 @@ class TremplinBase(Application[UUID]):
         self._batch_events: list[Any] = []  # in the order the batch's commands made them
         self._batch_commands: dict[str, tuple[str, str | None]] = {}
         self._absent: set[UUID] = set()  # prefetched in this batch and not found
+        self._save_listeners: list[Callable[[], None]] = []
+
+    def on_saved(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` after each save (to wake a projection runner); returns an unsubscribe."""
+        self._save_listeners.append(listener)
+        return lambda: self._save_listeners.remove(listener)
+
+    def _notify(self, recordings: list[Any]) -> None:
+        super()._notify(recordings)
+        for listener in list(self._save_listeners):
+            listener()
 
     def today(self, occurred_on: date) -> date:
         """`occurred_on`, checked against the clock: nothing is recorded as happening tomorrow."""
