@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from eventsourcing.domain import Aggregate
 
@@ -30,6 +32,33 @@ class Targets:
         rate = self.in_work_or_training_6m_rate
         if rate is not None and not 0 <= rate <= 1:
             raise InvalidValue("targets.in_work_or_training_6m_rate", "must be between 0 and 1")
+
+
+class StepKind(StrEnum):
+    """What a trainee records to get a path step done (see `PathStep`)."""
+
+    ASSESSMENT = "assessment"
+    MODULE = "module"
+    SESSION = "session"
+    SIMULATION = "simulation"
+    CERTIFICATION = "certification"
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One required step of a cohort's path.
+
+    It is done when the trainee records, in that cohort, the fact of its kind
+    with the same id: an assessment submitted (credited counts), a module
+    completed, a session attended, a simulation attempted, a certification
+    passed (whose step id is the exam's name, "TOSA Excel").
+    """
+
+    step_id: str
+    kind: StepKind
+    title: str
+    due_on: date | None = None
+    weight: float | None = None  # its share of the final mark, when the track says
 
 
 @dataclass(frozen=True)
@@ -82,6 +111,16 @@ class Programme(Aggregate):
         def apply(self, aggregate: Programme) -> None:
             aggregate.cohorts[self.cohort_id] = Cohort(self.cohort_id, self.track, self.period)
 
+    class PathDefined(Aggregate.Event):
+        """The cohort's required steps, in order; a later definition replaces this one."""
+
+        cohort_id: str
+        steps: tuple[PathStep, ...]
+        occurred_on: date
+
+        def apply(self, aggregate: Programme) -> None:
+            aggregate.paths[self.cohort_id] = self.steps
+
     def __init__(
         self,
         code: str,
@@ -103,6 +142,7 @@ class Programme(Aggregate):
         self.launched_on = occurred_on
         self.milestones: dict[str, date | None] = {}  # id -> completed on
         self.cohorts: dict[str, Cohort] = {}
+        self.paths: dict[str, tuple[PathStep, ...]] = {}  # cohort id -> its current path
 
     @classmethod
     def launch(
@@ -181,11 +221,44 @@ class Programme(Aggregate):
             occurred_on=occurred_on,
         )
 
+    def define_path(self, cohort_id: str, steps: tuple[PathStep, ...], occurred_on: date) -> None:
+        """Set the cohort's required steps; defining it again replaces them from then on."""
+        self.cohort(cohort_id)
+        checked = tuple(_checked_step(step) for step in steps)
+        twice = sorted(i for i, n in Counter(s.step_id for s in checked).items() if n > 1)
+        if twice:
+            raise InvalidValue(
+                "steps", f"step {', '.join(twice)} listed more than once in the path of {cohort_id}"
+            )
+        self.trigger_event(
+            self.PathDefined, cohort_id=cohort_id, steps=checked, occurred_on=occurred_on
+        )
+
     def cohort(self, cohort_id: str) -> Cohort:
         try:
             return self.cohorts[cohort_id]
         except KeyError:
             raise NotFound(f"programme {self.code} has no cohort {cohort_id}") from None
+
+
+def _checked_step(step: PathStep) -> PathStep:
+    step_id = key("step_id", step.step_id)
+    try:
+        kind = StepKind(step.kind)
+    except ValueError:
+        kinds = ", ".join(StepKind)
+        raise InvalidValue(
+            f"steps[{step_id}].kind", f"{step.kind!r} is not one of {kinds}"
+        ) from None
+    if step.weight is not None and not step.weight >= 0:
+        raise InvalidValue(f"steps[{step_id}].weight", f"{step.weight:g} is not zero or more")
+    return PathStep(
+        step_id,
+        kind,
+        required_text(f"steps[{step_id}].title", step.title),
+        step.due_on,
+        None if step.weight is None else float(step.weight),
+    )
 
 
 class CohortClaim(Aggregate):

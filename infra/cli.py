@@ -139,7 +139,7 @@ def projections() -> None:
 
 def _read_models() -> ReadModels:
     app = _app(existing=True)
-    return ReadModels(app, ViewStore(_settings().views_path), every_projection())
+    return ReadModels(app, ViewStore(_settings().views_path), every_projection(app))
 
 
 @projections.command("run")

@@ -24,6 +24,7 @@ DOMAIN_MODULES = (
     "domain.coaching",
     "domain.placement",
     "domain.commands",
+    "domain.badges",
 )
 HIDDEN = "[personal data hidden]"
 

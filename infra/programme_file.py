@@ -11,7 +11,7 @@ import msgspec
 
 from domain.application import Tremplin
 from domain.errors import CommandConflict, DomainError
-from domain.programme import Targets
+from domain.programme import PathStep, StepKind, Targets
 from domain.values import Period
 
 
@@ -26,12 +26,21 @@ class MilestoneEntry(msgspec.Struct, forbid_unknown_fields=True):
     completed_on: date | None = None
 
 
+class StepEntry(msgspec.Struct, forbid_unknown_fields=True):
+    id: str
+    kind: StepKind
+    title: str
+    due_on: date | None = None
+    weight: float | None = None
+
+
 class CohortEntry(msgspec.Struct, forbid_unknown_fields=True):
     id: str
     track: str
     starts_on: date
     ends_on: date
     opened_on: date | None = None
+    steps: list[StepEntry] = []  # its path, in order; none listed: no path defined
 
 
 class TargetsEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -129,6 +138,14 @@ def _record(app: Tremplin, path: Path, spec: ProgrammeFile) -> None:
                 occurred_on=c.opened_on or c.starts_on,
                 command_id=f"{code}/cohort/{c.id}",
             )
+            if c.steps:
+                app.define_path(
+                    code,
+                    c.id,
+                    tuple(PathStep(s.id, s.kind, s.title, s.due_on, s.weight) for s in c.steps),
+                    occurred_on=c.opened_on or c.starts_on,
+                    command_id=f"{code}/cohort/{c.id}/path",
+                )
 
 
 @contextmanager

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 from domain.application import Tremplin
 from projections.catalogue import Catalogue
+from projections.gamification import Gamification
+from projections.leaderboard import Leaderboard, full_names_from_log
+from projections.learner_paths import LearnerPaths
+from projections.outcomes import Outcomes
 from projections.runner import GapWatch, Notice, Projection, catch_up, prepare
 from projections.store import PositionMoved, ViewStore, reset
 
@@ -22,9 +26,15 @@ class Status:
         return self.head - self.position
 
 
-def every_projection() -> list[Projection]:
+def every_projection(app: Tremplin) -> list[Projection]:
     """The platform's read models, in the order they are fed."""
-    return [Catalogue()]
+    return [
+        Catalogue(),
+        LearnerPaths(),
+        Outcomes(),
+        Gamification(),
+        Leaderboard(full_names_from_log(app)),
+    ]
 
 
 class ReadModels:

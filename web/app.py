@@ -35,7 +35,7 @@ CHANGES = "projections"  # the channel where committed batches are announced
 def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar:
     app = tremplin or build_application(settings)
     views = ViewStore(settings.views_path)
-    read_models = ReadModels(app, views, every_projection())
+    read_models = ReadModels(app, views, every_projection(app))
     channels = ChannelsPlugin(backend=MemoryChannelsBackend(), channels=[CHANGES])
 
     @contextlib.asynccontextmanager

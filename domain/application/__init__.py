@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.application.badges import BadgeCommands
 from domain.application.base import CommandResult, UnitOfWork
 from domain.application.coaching import CoachingCommands
 from domain.application.learning import LearningCommands
@@ -9,7 +10,9 @@ from domain.application.placement import PlacementCommands
 from domain.application.programmes import ProgrammeCommands
 
 
-class Tremplin(ProgrammeCommands, LearningCommands, CoachingCommands, PlacementCommands):
+class Tremplin(
+    ProgrammeCommands, LearningCommands, CoachingCommands, PlacementCommands, BadgeCommands
+):
     """The whole platform's commands; saves go to one log, in one transaction per command."""
 
 

@@ -1,4 +1,4 @@
-"""Programme commands: launch, milestones, cohorts."""
+"""Programme commands: launch, milestones, cohorts and their paths."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 from domain.application.base import TremplinBase, UnitOfWork, command
 from domain.errors import AlreadyExists
 from domain.ids import cohort_claim_id, programme_id
-from domain.programme import CohortClaim, Programme, Targets
+from domain.programme import CohortClaim, PathStep, Programme, Targets
 from domain.values import Period
 
 
@@ -89,6 +89,20 @@ class ProgrammeCommands(TremplinBase):
             raise AlreadyExists(f"cohort id {cohort_id} is already used")
         programme.open_cohort(cohort_id, track, period, self.today(occurred_on))
         uow.add(CohortClaim.claim(cohort_id, code))
+        return cohort_id
+
+    @command
+    def define_path(
+        self,
+        uow: UnitOfWork,
+        code: str,
+        cohort_id: str,
+        steps: tuple[PathStep, ...],
+        *,
+        occurred_on: date,
+        command_id: str | None = None,
+    ) -> str:
+        self.programme(uow, code).define_path(cohort_id, steps, self.today(occurred_on))
         return cohort_id
 
     @staticmethod

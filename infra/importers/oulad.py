@@ -25,10 +25,12 @@ from domain.programme import Targets
 from domain.values import FinalResult, LeftReason, Period
 from infra.importers.csv_rows import ImportRowError, Row, read_rows
 from infra.importers.oulad_files import (
+    CohortPath,
     Presentation,
     Registration,
     personal_details,
     read_assessments,
+    read_paths,
     read_presentations,
     read_registrations,
 )
@@ -95,9 +97,10 @@ def import_oulad(
     """Import the dataset; raises ImportRowError at the first row that cannot be recorded."""
     presentations = read_presentations(directory / "courses.csv")
     assessments = read_assessments(directory / "assessments.csv", presentations)
+    paths = read_paths(directory / "assessments.csv", presentations)
     registrations = read_registrations(directory / "studentRegistration.csv", presentations)
     report = ImportReport()
-    steps = _all_steps(directory, presentations, assessments, registrations)
+    steps = _all_steps(directory, presentations, paths, assessments, registrations)
     while True:
         chunk, unreadable = _take(steps, chunk_size)
         _run_chunk(app, chunk, report)  # the rows before an unreadable one are recorded
@@ -173,10 +176,11 @@ def _prefetch(app: Tremplin, chunk: list[Step]) -> None:
 def _all_steps(
     directory: Path,
     presentations: dict[str, Presentation],
+    paths: dict[str, CohortPath],
     assessments: dict[str, str],
     registrations: dict[tuple[str, str], Registration],
 ) -> Iterator[Step]:
-    yield from _programme_steps(presentations, registrations)
+    yield from _programme_steps(presentations, paths, registrations)
     yield from _enrolment_steps(directory / "studentInfo.csv", registrations)
     yield from _submission_steps(
         directory / "studentAssessment.csv", presentations, assessments, registrations
@@ -185,7 +189,9 @@ def _all_steps(
 
 
 def _programme_steps(
-    presentations: dict[str, Presentation], registrations: dict[tuple[str, str], Registration]
+    presentations: dict[str, Presentation],
+    paths: dict[str, CohortPath],
+    registrations: dict[tuple[str, str], Registration],
 ) -> Iterator[Step]:
     first_day: dict[str, date] = {}
     for (cohort_id, _), registration in registrations.items():
@@ -212,6 +218,15 @@ def _programme_steps(
             (),
             "open_cohort",
             (PROGRAMME, p.cohort_id, p.track, p.period),
+            opened_on,
+        )
+        path = paths.get(p.cohort_id) or CohortPath(Row("assessments.csv", 1, {}), ())
+        yield Step(
+            path.row,
+            f"oulad/path/{p.cohort_id}",
+            (),
+            "define_path",
+            (PROGRAMME, p.cohort_id, path.steps),
             opened_on,
         )
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from domain.programme import PathStep, StepKind
 from domain.values import Period, PersonalDetails
 from infra.importers.csv_rows import ImportRowError, Row, read_rows
 
 PRESENTATION = re.compile(r"^(\d{4})J$")  # October presentations only in this subset
+ASSESSMENT_TYPES = {"TMA": "TMA", "CMA": "CMA", "Exam": "Exam"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,43 @@ def read_assessments(path: Path, presentations: dict[str, Presentation]) -> dict
         cohort_id = _known_cohort(row, presentations)
         assessments[str(row.integer("id_assessment"))] = cohort_id
     return assessments
+
+
+@dataclass(frozen=True)
+class CohortPath:
+    row: Row  # the cohort's first row in assessments.csv: where its errors point
+    steps: tuple[PathStep, ...]
+
+
+def read_paths(path: Path, presentations: dict[str, Presentation]) -> dict[str, CohortPath]:
+    """Each cohort's required steps: its assessments by due date, undated ones (exams) last,
+    in file order on the same day."""
+    first_rows: dict[str, Row] = {}
+    steps: dict[str, list[PathStep]] = {}
+    lines: dict[str, int] = {}  # assessment id -> its line
+    columns = ("code_module", "code_presentation", "id_assessment", "assessment_type", "date")
+    for row in read_rows(path, (*columns, "weight")):
+        cohort_id = _known_cohort(row, presentations)
+        assessment = str(row.integer("id_assessment"))
+        if assessment in lines:
+            raise row.error(f"id_assessment: {assessment} is already on line {lines[assessment]}")
+        lines[assessment] = row.line
+        kind = row.choice("assessment_type", ASSESSMENT_TYPES)
+        due_on = presentations[cohort_id].day(row, "date") if row.text("date") else None
+        weight = row.optional_number("weight")
+        title = f"{kind} {assessment}"
+        first_rows.setdefault(cohort_id, row)
+        steps.setdefault(cohort_id, []).append(
+            PathStep(assessment, StepKind.ASSESSMENT, title, due_on, weight)
+        )
+    return {
+        cohort_id: CohortPath(first_rows[cohort_id], tuple(sorted(path, key=_due)))
+        for cohort_id, path in steps.items()
+    }
+
+
+def _due(step: PathStep) -> tuple[bool, date]:
+    return step.due_on is None, step.due_on or date.min
 
 
 def read_registrations(

@@ -28,7 +28,7 @@ async def test_a_write_is_announced_with_the_projection_and_positions(own_data_d
             with anyio.fail_after(5):
                 async for message in subscriber.iter_events():
                     notice = json.loads(message)
-                    if notice["last"] >= result.position:
+                    if notice["projection"] == "catalogue" and notice["last"] >= result.position:
                         break
     assert notice["projection"] == "catalogue"
     assert notice["first"] <= result.position <= notice["last"]

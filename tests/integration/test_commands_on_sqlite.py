@@ -35,8 +35,14 @@ def given_a_cohort_and_a_person(app: Tremplin) -> None:
 def enrol_once(data_dir: Path, start: Any, results: Any) -> None:
     app = app_at(data_dir)
     start.wait()
-    result = app.enrol("p-1", "ort", "dev-1", occurred_on=date(2017, 9, 1), command_id="phone-42")
-    results.put((result.replayed, result.result))
+    try:
+        result = app.enrol(
+            "p-1", "ort", "dev-1", occurred_on=date(2017, 9, 1), command_id="phone-42"
+        )
+    except Exception as error:  # reported to the test rather than lost in the child
+        results.put((None, repr(error)))
+    else:
+        results.put((result.replayed, result.result))
 
 
 def test_the_same_command_from_two_processes_records_one_enrolment(tmp_path: Path) -> None:

@@ -37,11 +37,12 @@ class OuladSample:
 
     @property
     def commands(self) -> int:
-        """One launch, one opening per cohort, one registration per person, then per row
-        of studentInfo.csv an enrolment and a leaving, and one per submission."""
+        """One launch, per cohort an opening and its path, one registration per person, then
+        per row of studentInfo.csv an enrolment and a leaving, and one per submission."""
         enrolments = sum(self.enrolled.values())
         leavings = enrolments
-        return 1 + len(self.cohorts) + self.students + enrolments + self.submissions + leavings
+        cohorts = 2 * len(self.cohorts)
+        return 1 + cohorts + self.students + enrolments + self.submissions + leavings
 
     @property
     def events(self) -> int:
@@ -55,11 +56,14 @@ class OuladSample:
 
 def ort_programme_events() -> int:
     """What loading the ORT file records: each command (launch, milestones declared and
-    completed, cohorts opened) as its event and the command's record, plus cohort claims."""
+    completed, cohorts opened, paths defined) as its event and the command's record, plus
+    cohort claims."""
     spec = tomllib.loads(ORT_PROGRAMME.read_text(encoding="utf-8"))
     milestones = spec.get("milestones", [])
     done = [m for m in milestones if "completed_on" in m]
-    return 2 * (1 + len(milestones) + len(done)) + 3 * len(spec.get("cohorts", []))
+    cohorts = spec.get("cohorts", [])
+    paths = [c for c in cohorts if c.get("steps")]
+    return 2 * (1 + len(milestones) + len(done) + len(paths)) + 3 * len(cohorts)
 
 
 def build_oulad_sample(directory: Path) -> OuladSample:

@@ -14,11 +14,12 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, MapperDeserialisationError, StoredEvent
 from givens import PARIS, PARIS_PERIOD, PROGRAMME, PROGRAMME_PERIOD, registered
 
+from domain.badges import Badge
 from domain.coaching import Mentor
 from domain.commands import CommandRecord
 from domain.learning import CertificationScheme
 from domain.placement import Employer, JobOffer
-from domain.programme import CohortClaim, Programme, Targets
+from domain.programme import CohortClaim, PathStep, Programme, StepKind, Targets
 from domain.trainee import Trainee
 from domain.values import (
     ConsentScope,
@@ -32,7 +33,15 @@ from domain.values import (
 from infra.mapper import MsgspecMapper
 
 E = TypeVar("E", bound=Aggregate.Event)
-DOMAIN_MODULES = ("programme", "trainee", "learning", "coaching", "placement", "commands")
+DOMAIN_MODULES = (
+    "programme",
+    "trainee",
+    "learning",
+    "coaching",
+    "placement",
+    "commands",
+    "badges",
+)
 PERSON = PersonalDetails(
     full_name="Awa Diop", email="awa@example.org", age_band="26-35", disability=False
 )
@@ -51,6 +60,10 @@ class NoteTaken(Aggregate.Event):
 
 
 NOTE_TAKEN = f"{NoteTaken.__module__}:NoteTaken"
+PATH = (
+    PathStep("HTML", StepKind.MODULE, "HTML et CSS", date(2017, 4, 1), 20.0),
+    PathStep("TOSA Excel", StepKind.CERTIFICATION, "TOSA Excel", None, None),
+)
 
 
 def every_kind_of_event() -> list[Aggregate.Event]:
@@ -68,6 +81,7 @@ def every_kind_of_event() -> list[Aggregate.Event]:
     programme.open_cohort(PARIS, "développeur web", PARIS_PERIOD, date(2017, 2, 1))
     programme.declare_milestone("M1", "100 formés", date(2017, 12, 31), date(2017, 1, 2))
     programme.complete_milestone("M1", date(2017, 11, 15))
+    programme.define_path(PARIS, PATH, date(2017, 2, 1))
     trainee = Trainee.register("FT-0001", "FT-75", PERSON, date(2017, 3, 1))
     trainee.enrol(PROGRAMME, programme.cohort(PARIS), date(2017, 3, 6))
     mentor = Mentor.register("M-01", ("cv", "entretien"), PERSON, date(2017, 1, 5))
@@ -87,7 +101,8 @@ def every_kind_of_event() -> list[Aggregate.Event]:
     _place(trainee, employer, offer)
     record = CommandRecord.accept("cmd-1", "enrol", "ab12", PARIS)
     claim = CohortClaim.claim(PARIS, PROGRAMME)
-    everyone = (programme, trainee, mentor, employer, offer, record, claim)
+    badge = Badge.award("FT-0001", "first-module", "badges-1", 42, date(2017, 4, 1))
+    everyone = (programme, trainee, mentor, employer, offer, record, claim, badge)
     return [
         event
         for aggregate in everyone
@@ -175,7 +190,7 @@ def read_back(mapper: MsgspecMapper, event: E) -> E:
 def test_the_round_trip_cases_cover_every_event_class_of_the_domain() -> None:
     covered = {type(event).__qualname__ for event in EVENTS}
     assert event_classes_of_the_domain() - covered == set()
-    assert len(covered) == 32
+    assert len(covered) == 34
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: type(e).__qualname__)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from givens import LYON, PARIS, PARIS_PERIOD, PROGRAMME, PROGRAMME_PERIOD, log_head
+from givens import (
+    LYON,
+    PARIS,
+    PARIS_PERIOD,
+    PROGRAMME,
+    PROGRAMME_PERIOD,
+    log_head,
+    topics_after,
+)
 
 from domain.application import Tremplin
 from domain.errors import (
@@ -18,7 +26,7 @@ from domain.errors import (
     OccurredInFuture,
 )
 from domain.ids import programme_id
-from domain.programme import Programme, Targets
+from domain.programme import PathStep, Programme, StepKind, Targets
 from domain.values import Period
 
 
@@ -157,3 +165,75 @@ def test_a_milestone_cannot_be_completed_before_the_launch(programme: Programme)
     with pytest.raises(InvalidValue, match="before the programme's launch on 2017-01-02"):
         programme.complete_milestone("M1", date(2016, 12, 1))
     assert programme.milestones["M1"] is None
+
+
+def two_assessments() -> tuple[PathStep, ...]:
+    return (
+        PathStep("TMA-1", StepKind.ASSESSMENT, "TMA 1", date(2017, 4, 1), 10),
+        PathStep("EXAM", StepKind.ASSESSMENT, "Exam", None, None),
+    )
+
+
+def test_defining_a_path_records_its_steps_in_order(programme: Programme) -> None:
+    programme.define_path(PARIS, two_assessments(), date(2017, 2, 1))
+    [defined] = programme.collect_events()
+    assert isinstance(defined, Programme.PathDefined)
+    assert [step.step_id for step in defined.steps] == ["TMA-1", "EXAM"]
+    assert (defined.steps[0].weight, type(defined.steps[0].weight)) == (10.0, float)
+    assert programme.paths[PARIS] == defined.steps
+
+
+def test_a_path_for_an_unknown_cohort_is_not_found(programme: Programme) -> None:
+    with pytest.raises(NotFound, match="has no cohort NANTES-2018"):
+        programme.define_path("NANTES-2018", two_assessments(), date(2017, 2, 1))
+    assert programme.collect_events() == []
+
+
+def test_a_step_listed_twice_is_refused_and_named(programme: Programme) -> None:
+    steps = (*two_assessments(), PathStep("TMA-1", StepKind.MODULE, "HTML", None, None))
+    with pytest.raises(InvalidValue, match="step TMA-1 listed more than once") as refused:
+        programme.define_path(PARIS, steps, date(2017, 2, 1))
+    assert refused.value.field == "steps"
+    assert PARIS not in programme.paths
+
+
+def test_a_step_of_an_unknown_kind_or_a_negative_weight_is_refused(programme: Programme) -> None:
+    odd = PathStep("QUIZ", "quiz", "Quiz", None, None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue, match="'quiz' is not one of assessment, module") as refused:
+        programme.define_path(PARIS, (odd,), date(2017, 2, 1))
+    assert refused.value.field == "steps[QUIZ].kind"
+    heavy = PathStep("TMA-2", StepKind.ASSESSMENT, "TMA 2", None, -5)
+    with pytest.raises(InvalidValue, match="-5 is not zero or more"):
+        programme.define_path(PARIS, (heavy,), date(2017, 2, 1))
+    assert programme.collect_events() == []
+
+
+def test_a_kind_given_as_text_is_recorded_as_a_step_kind(programme: Programme) -> None:
+    module = PathStep("HTML", "module", " HTML et CSS ", None, None)  # type: ignore[arg-type]
+    programme.define_path(PARIS, (module,), date(2017, 2, 1))
+    [defined] = programme.collect_events()
+    assert defined.steps[0] == PathStep("HTML", StepKind.MODULE, "HTML et CSS", None, None)
+    assert defined.steps[0].kind is StepKind.MODULE
+
+
+def test_defining_a_path_again_replaces_it_from_then_on(programme: Programme) -> None:
+    programme.define_path(PARIS, two_assessments(), date(2017, 2, 1))
+    exam_only = two_assessments()[1:]
+    programme.define_path(PARIS, exam_only, date(2017, 5, 1))
+    first, second = programme.collect_events()
+    assert (len(first.steps), len(second.steps), second.occurred_on) == (2, 1, date(2017, 5, 1))
+    assert programme.paths[PARIS] == exam_only
+
+
+def test_the_define_path_command_records_the_path_once_per_command_id(
+    running_app: Tremplin,
+) -> None:
+    head = log_head(running_app)
+    assert head is not None
+    for _ in range(2):
+        running_app.define_path(
+            PROGRAMME, PARIS, two_assessments(), occurred_on=date(2017, 2, 1), command_id="p-1"
+        )
+    assert topics_after(running_app, head) == ["Programme.PathDefined", "CommandRecord.Accepted"]
+    with pytest.raises(OccurredInFuture):
+        running_app.define_path(PROGRAMME, PARIS, (), occurred_on=date(2019, 1, 2))

@@ -1,0 +1,283 @@
+"""The outcome figures funders audit: what each one counts, over what, when — and the rules.
+
+Every figure counts PEOPLE of one programme (or of one cohort of it) on the
+occurred clock: `as_of` is a day in the world, and only facts that occurred on
+or before it count. Which facts we knew is a second, recorded clock (`known_at`),
+applied before these rules by the queries (projections/outcome_figures.py).
+
+The leaving-based figures (`left` and the two in-work figures) take each person
+once, by their LAST exit: a person is a leaver when every enrolment of theirs in
+scope has ended, and their exit is the latest of those endings. A person who
+re-enrols is back in training until that enrolment ends.
+
+Changing a rule here changes what the figures mean: bump DEFINITIONS_VERSION.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+DEFINITIONS_VERSION = "outcomes-2026-12-1"
+UPON_LEAVING_DAYS = 28  # "within 4 weeks of leaving": the leaving day plus 28 days
+FOLLOW_UP_GRACE_DAYS = 28  # a six-month follow-up may be taken up to 4 weeks after the date
+IN_WORK_OR_TRAINING = frozenset({"employed", "in_training"})  # FollowUpStatus values
+
+
+class Unit(StrEnum):
+    PEOPLE = "people"
+    ENROLMENTS = "enrolments"
+
+
+class Clock(StrEnum):
+    OCCURRED = "occurred"
+    RECORDED = "recorded"
+
+
+@dataclass(frozen=True)
+class FigureDefinition:
+    key: str
+    unit: Unit
+    numerator: str
+    denominator: str | None  # None: a count, not a rate
+    window: str
+    clock: Clock
+    label_fr: str
+    label_en: str
+    target: str | None = None  # the programme target (Programme.Launched.targets) it meets
+
+
+ENROLLED = FigureDefinition(
+    "enrolled",
+    Unit.PEOPLE,
+    "people with at least one enrolment in scope that occurred on or before as_of",
+    None,
+    "from the programme's start to as_of",
+    Clock.OCCURRED,
+    "Personnes entrées en formation.",
+    "People who enrolled.",
+)
+COMPLETED = FigureDefinition(
+    "completed",
+    Unit.PEOPLE,
+    "people with at least one enrolment in scope that ended with reason `completed`"
+    " on or before as_of (trained once is trained: a later re-enrolment does not undo it)",
+    None,
+    "from the programme's start to as_of",
+    Clock.OCCURRED,
+    "Personnes formées : sorties en ayant achevé leur formation.",
+    "People trained: they left having completed their training.",
+    target="people_trained",
+)
+CERTIFIED = FigureDefinition(
+    "certified",
+    Unit.PEOPLE,
+    "people with at least one passed certification, recorded in a cohort in scope,"
+    " that occurred on or before as_of",
+    None,
+    "from the programme's start to as_of",
+    Clock.OCCURRED,
+    "Personnes ayant obtenu au moins une certification.",
+    "People who passed at least one certification.",
+)
+LEFT = FigureDefinition(
+    "left",
+    Unit.PEOPLE,
+    "people all of whose enrolments in scope ended on or before as_of, once each, by their"
+    " last exit (a person re-enrolled on as_of is in training, not a leaver)",
+    None,
+    "from the programme's start to as_of",
+    Clock.OCCURRED,
+    "Personnes sorties du programme (comptées une fois, à leur dernière sortie).",
+    "People who left the programme (counted once, at their last exit).",
+)
+IN_WORK_OR_TRAINING_UPON_LEAVING = FigureDefinition(
+    "in_work_or_training_upon_leaving",
+    Unit.PEOPLE,
+    "leavers in the denominator with a hire or further training starting between the start"
+    " of their last enrolment and 28 days after their exit, or a follow-up `employed` or"
+    " `in_training` taken within those 28 days (each fact occurring by the window's close)",
+    "leavers whose exit + 28 days is on or before as_of",
+    "the exit day to the exit day + 28 days",
+    Clock.OCCURRED,
+    "Personnes en emploi ou en formation dans les 4 semaines suivant leur sortie.",
+    "People in work or training within 4 weeks of leaving.",
+)
+IN_WORK_OR_TRAINING_6M = FigureDefinition(
+    "in_work_or_training_6m",
+    Unit.PEOPLE,
+    "leavers in the denominator in work or training six months after their exit: the"
+    " earliest follow-up taken from the six-month date to 28 days after it decides"
+    " (`employed` or `in_training`); without one, a hire or further training starting"
+    " between the start of their last enrolment and the six-month date counts",
+    "leavers whose six-month date + 28 days is on or before as_of",
+    "the six-month date (same day six months after the exit, clamped to the month's end)"
+    " to that date + 28 days",
+    Clock.OCCURRED,
+    "Personnes en emploi ou en formation six mois après leur sortie.",
+    "People in work or training six months after leaving.",
+    target="in_work_or_training_6m_rate",
+)
+DEFINITIONS = (
+    ENROLLED,
+    COMPLETED,
+    CERTIFIED,
+    LEFT,
+    IN_WORK_OR_TRAINING_UPON_LEAVING,
+    IN_WORK_OR_TRAINING_6M,
+)
+KEYS = tuple(definition.key for definition in DEFINITIONS)
+
+
+def six_months_after(day: date) -> date:
+    """The same day six months later, clamped to that month's last day (08-31 → 02-28/29)."""
+    months = day.month - 1 + 6
+    year, month = day.year + months // 12, months % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class EnrolmentFact:
+    """One enrolment as known on the day asked: `left_on` is None while it has not ended."""
+
+    cohort_id: str
+    enrolled_on: date
+    enrolled_position: int
+    left_on: date | None = None
+    left_position: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonFact:
+    """A certification passed, a hire, a further training or a follow-up of one person."""
+
+    kind: str  # certified | hired | further_training | follow_up
+    occurred_on: date
+    position: int
+    cohort_id: str | None = None  # certifications and follow-ups name their cohort
+    status: str | None = None  # a follow-up's status
+    starts_on: date | None = None  # a hire's or a training's first day
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Whether one person is in a figure's denominator and numerator, and the positions why."""
+
+    eligible: bool
+    counted: bool
+    positions: tuple[int, ...] = ()
+
+
+NOT_COUNTED = Counted(False, False)
+
+
+def assess(
+    enrolments: Sequence[EnrolmentFact], facts: Sequence[PersonFact], as_of: date
+) -> dict[str, Counted]:
+    """Where one person stands in every figure, given their enrolments in scope and facts.
+
+    The caller passes only what occurred on or before `as_of` (and was known by
+    `known_at`); `as_of` here decides which windows have closed.
+    """
+    if not enrolments:
+        return dict.fromkeys(KEYS, NOT_COUNTED)
+    cohorts = {e.cohort_id for e in enrolments}
+    exits = [e.left_position for e in enrolments if e.left_position is not None]
+    has_left = len(exits) == len(enrolments)
+    upon_leaving = six_months = NOT_COUNTED
+    if has_left:
+        last = _last_exit(enrolments)
+        upon_leaving = _upon_leaving(last, facts, as_of)
+        six_months = _six_months(last, facts, as_of)
+    return {
+        ENROLLED.key: _counted([e.enrolled_position for e in enrolments]),
+        COMPLETED.key: _counted(
+            [e.left_position for e in enrolments if e.reason == "completed" and e.left_position]
+        ),
+        CERTIFIED.key: _counted(
+            [f.position for f in facts if f.kind == "certified" and f.cohort_id in cohorts]
+        ),
+        LEFT.key: _counted(exits if has_left else []),
+        IN_WORK_OR_TRAINING_UPON_LEAVING.key: upon_leaving,
+        IN_WORK_OR_TRAINING_6M.key: six_months,
+    }
+
+
+MISSED = Counted(True, False)  # in the population, not in the count
+
+
+def _counted(positions: list[int]) -> Counted:
+    return Counted(True, True, tuple(sorted(positions))) if positions else MISSED
+
+
+@dataclass(frozen=True)
+class _Exit:
+    """A leaver's last exit, and the start of the enrolment it ended."""
+
+    enrolled_on: date
+    left_on: date
+    position: int
+
+
+def _last_exit(ended: Sequence[EnrolmentFact]) -> _Exit:
+    """The latest exit among enrolments that have all ended (the later position breaks ties)."""
+    exits = [
+        _Exit(e.enrolled_on, e.left_on, e.left_position)
+        for e in ended
+        if e.left_on is not None and e.left_position is not None
+    ]
+    return max(exits, key=lambda exit: (exit.left_on, exit.position))
+
+
+def _upon_leaving(last: _Exit, facts: Sequence[PersonFact], as_of: date) -> Counted:
+    closes_on = last.left_on + timedelta(days=UPON_LEAVING_DAYS)
+    if closes_on > as_of:
+        return NOT_COUNTED
+    starts = _started(facts, last.enrolled_on, closes_on, closes_on)
+    follow_ups = [
+        f
+        for f in facts
+        if f.kind == "follow_up"
+        and f.status in IN_WORK_OR_TRAINING
+        and last.left_on <= f.occurred_on <= closes_on
+    ]
+    found = [f.position for f in (*starts, *follow_ups)]
+    return Counted(True, bool(found), tuple(sorted([last.position, *found])) if found else ())
+
+
+def _six_months(last: _Exit, facts: Sequence[PersonFact], as_of: date) -> Counted:
+    six_months = six_months_after(last.left_on)
+    closes_on = six_months + timedelta(days=FOLLOW_UP_GRACE_DAYS)
+    if closes_on > as_of:
+        return NOT_COUNTED
+    follow_ups = sorted(
+        (f for f in facts if f.kind == "follow_up" and six_months <= f.occurred_on <= closes_on),
+        key=lambda f: (f.occurred_on, f.position),
+    )
+    if follow_ups:  # the person's own answer at six months outranks an earlier hire
+        deciding = follow_ups[0]
+        if deciding.status not in IN_WORK_OR_TRAINING:
+            return MISSED
+        return Counted(True, True, tuple(sorted([last.position, deciding.position])))
+    starts = _started(facts, last.enrolled_on, six_months, closes_on)
+    if not starts:
+        return MISSED
+    return Counted(True, True, tuple(sorted([last.position, *(f.position for f in starts)])))
+
+
+def _started(
+    facts: Sequence[PersonFact], earliest: date, latest: date, occurred_by: date
+) -> list[PersonFact]:
+    """Hires and further trainings starting in [earliest, latest], agreed by `occurred_by`."""
+    return [
+        f
+        for f in facts
+        if f.kind in ("hired", "further_training")
+        and f.starts_on is not None
+        and earliest <= f.starts_on <= latest
+        and f.occurred_on <= occurred_by
+    ]
