@@ -94,6 +94,7 @@ def init(programme_file: Path, oulad_dir: Path) -> None:
     app = _app()
     _load(app, programme_file)
     _import(app, oulad_dir)
+    _catch_up_views(app)
 
 
 @main.command()
@@ -255,6 +256,18 @@ def _summary(row: dict[str, object]) -> str:
         "originator_topic",
     }
     return " ".join(f"{k}={v}" for k, v in row.items() if k not in skip)
+
+
+def _catch_up_views(app: Tremplin) -> None:
+    """Bring the read models up to the log, so that the first pages show everything."""
+    read_models = ReadModels(app, ViewStore(_settings().views_path), every_projection(app))
+    started = time.perf_counter()
+    read_models.catch_up()
+    head = app.recorder.max_notification_id() or 0
+    click.echo(
+        f"Views: {len(read_models.projections)} read models up to position {head:,}"
+        f" in {time.perf_counter() - started:.0f} s"
+    )
 
 
 def _load(app: Tremplin, file: Path) -> None:

@@ -25,6 +25,7 @@ from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
 from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
+from web.programmes import PeopleController, ProgrammeController
 
 HERE = Path(__file__).parent
 PWA = HERE.parent / "pwa"
@@ -40,7 +41,7 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
 
     @contextlib.asynccontextmanager
     async def follow_the_log(_: Litestar) -> AsyncIterator[None]:
-        await asyncio.to_thread(read_models.catch_up)
+        # Serve at once; views that lag show how far they have read (/api/health).
         task = asyncio.create_task(_keep_up(app, read_models, channels))
         try:
             yield
@@ -53,7 +54,12 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
                 app.close()
 
     litestar_app = Litestar(
-        route_handlers=[HomeController, create_static_files_router("/static", [PWA])],
+        route_handlers=[
+            HomeController,
+            ProgrammeController,
+            PeopleController,
+            create_static_files_router("/static", [PWA]),
+        ],
         dependencies={"views": Provide(lambda: views, use_cache=True, sync_to_thread=False)},
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(
@@ -84,10 +90,10 @@ async def _keep_up(app: Tremplin, read_models: ReadModels, channels: ChannelsPlu
     unsubscribe = app.on_saved(wake)
     try:
         while True:
+            for notice in await asyncio.to_thread(read_models.catch_up):
+                channels.publish(msgspec.to_builtins(notice), channels=[CHANGES])
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(saved.wait(), POLL_SECONDS)
             saved.clear()
-            for notice in await asyncio.to_thread(read_models.catch_up):
-                channels.publish(msgspec.to_builtins(notice), channels=[CHANGES])
     finally:
         unsubscribe()

@@ -19,6 +19,8 @@ class HealthStatus(msgspec.Struct):
     status: str
     log_position: int
     catalogue_position: int
+    projections: dict[str, int]  # each read model's position
+    lag: int  # events the slowest read model has still to read
 
 
 class HomeController(Controller):
@@ -48,4 +50,7 @@ class HomeController(Controller):
         self, request: Request[Any, Any, Any], views: NamedDependency[ViewStore]
     ) -> HealthStatus:
         log_position = request.app.state.tremplin.recorder.max_notification_id() or 0
-        return HealthStatus("ok", log_position, views.read_position("catalogue"))
+        names = request.app.state.read_models.projections
+        positions = {name: views.read_position(name) for name in names}
+        lag = log_position - min(positions.values(), default=log_position)
+        return HealthStatus("ok", log_position, positions["catalogue"], positions, lag)

@@ -8,6 +8,7 @@ A test that writes gets its own copy.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,9 +54,13 @@ def own_data_dir(data_dir: Path, tmp_path: Path) -> Path:
 
 
 def serve(folder: Path) -> Iterator[TestClient[Litestar]]:
-    """The app over HTTP with its lifespan running: the catalogue has caught up on entry."""
+    """The app over HTTP with its lifespan running, once its views have read the whole log."""
     app = create_app(Settings(data_dir=folder))
     with TestClient(app=app) as client:
+        deadline = time.monotonic() + 20
+        while client.get("/api/health").json()["lag"] > 0:
+            assert time.monotonic() < deadline, "the views did not catch up within 20 s"
+            time.sleep(0.05)
         yield client
     app.state.tremplin.close()
 

@@ -41,10 +41,13 @@ def test_health_says_the_catalogue_has_read_the_whole_log_after_startup(
 ) -> None:
     everything = ort_programme_events() + oulad_sample.events
 
+    names = ["catalogue", "learner_paths", "outcomes", "gamification", "leaderboard"]
     assert health(client) == {
         "status": "ok",
         "log_position": everything,
         "catalogue_position": everything,
+        "projections": dict.fromkeys(names, everything),
+        "lag": 0,
     }
 
 
@@ -109,7 +112,13 @@ def test_the_openapi_schema_lists_the_api_routes(client: TestClient[Litestar]) -
     schema = client.get("/schema/openapi.json").json()
 
     assert schema["info"] == {"title": "Tremplin", "version": "0.1.0"}
-    assert sorted(schema["paths"]) == ["/api/health", "/api/programmes"]
+    assert sorted(schema["paths"]) == [
+        "/api/health",
+        "/api/people/{person_id}/path",
+        "/api/programmes",
+        "/api/programmes/{programme_id}/leaderboard",
+        "/api/programmes/{programme_id}/outcomes",
+    ]
 
 
 def test_an_enrolment_recorded_after_startup_reaches_the_catalogue(

@@ -1,0 +1,87 @@
+"""The read API of programmes and people: outcome figures, leaderboards, learner paths.
+
+Handlers query views only; they never read the log.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery, QueryParameter
+
+from domain.errors import NotFound
+from projections.catalogue import programmes
+from projections.leaderboard import Entry, around, cohort_scope, programme_scope, top
+from projections.learner_paths import EnrolmentPath, path_of
+from projections.outcome_figures import OutcomeReport, figures
+from projections.store import ViewStore
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MAX_LIMIT = 100
+
+
+class Leaderboard(msgspec.Struct):
+    scope: str
+    entries: list[Entry]
+
+
+class ProgrammeController(Controller):
+    path = "/api"
+
+    @get("/programmes/{programme_id:str}/outcomes", summary="Audit-ready outcome figures")
+    async def outcomes(
+        self,
+        views: NamedDependency[ViewStore],
+        programme_id: FromPath[str],
+        as_of: FromQuery[date | None] = None,
+        known_at: FromQuery[datetime | None] = None,
+    ) -> OutcomeReport:
+        """Figures as the programme stood in the world on `as_of` (occurred clock, default
+        today), from what was recorded by `known_at` (recorded clock, default now)."""
+        if known_at is not None and known_at.tzinfo is None:
+            known_at = known_at.replace(tzinfo=UTC)
+        return figures(views, programme_id, as_of, known_at)
+
+    @get("/programmes/{programme_id:str}/leaderboard", summary="A leaderboard, in display order")
+    async def leaderboard(
+        self,
+        views: NamedDependency[ViewStore],
+        programme_id: FromPath[str],
+        cohort: FromQuery[str | None] = None,
+        month: FromQuery[str | None] = None,
+        around_person: Annotated[str | None, QueryParameter(name="around")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = 10,
+    ) -> Leaderboard:
+        """Competition ranking (equal XP, equal rank); `around` gives `limit` neighbours
+        above and below that person; names only for people who chose to show them."""
+        if month is not None and not MONTH.match(month):
+            raise ValidationException(f"month: {month!r} is not YYYY-MM")
+        _known_programme(views, programme_id)
+        scope = cohort_scope(cohort, month) if cohort else programme_scope(programme_id, month)
+        if around_person is not None:
+            return Leaderboard(scope, around(views, scope, around_person, limit))
+        return Leaderboard(scope, top(views, scope, limit))
+
+
+class PeopleController(Controller):
+    path = "/api/people"
+
+    @get("/{person_id:str}/path", summary="A person's learner paths, one per enrolment")
+    async def learner_paths(
+        self, views: NamedDependency[ViewStore], person_id: FromPath[str]
+    ) -> list[EnrolmentPath]:
+        paths = path_of(views, person_id)
+        if not paths:
+            raise NotFound(f"no enrolment of {person_id}")
+        return paths
+
+
+def _known_programme(views: ViewStore, programme_id: str) -> None:
+    if programme_id not in {p.code for p in programmes(views)}:
+        raise NotFound(f"there is no programme {programme_id}")
