@@ -25,6 +25,7 @@ from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
 from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
+from web.outcome_cache import OutcomeCache
 from web.programmes import PeopleController, ProgrammeController
 
 HERE = Path(__file__).parent
@@ -76,6 +77,7 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
     )
     litestar_app.state.tremplin = app
     litestar_app.state.read_models = read_models
+    litestar_app.state.outcomes = OutcomeCache()
     return litestar_app
 
 

@@ -36,7 +36,10 @@ class HomeController(Controller):
                 "other_lang": "en" if language == "fr" else "fr",
                 "t": translator(language),
                 "n": partial(number, language=language),
-                "programmes": programmes(views),
+                "programmes": (listed := programmes(views)),
+                "figures": {
+                    p.code: request.app.state.outcomes.today(views, p.code) for p in listed
+                },
                 "position": views.read_position("catalogue"),
             },
         )

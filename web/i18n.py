@@ -40,6 +40,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "enrolments": {"fr": "inscriptions", "en": "enrolments"},
     "language": {"fr": "English", "en": "Français"},
     "skip": {"fr": "Aller au contenu", "en": "Skip to content"},
+    "figures": {"fr": "Résultats à ce jour", "en": "Outcomes to date"},
+    "fig_enrolled": {"fr": "personnes inscrites", "en": "people enrolled"},
+    "fig_completed": {"fr": "formées", "en": "trained"},
+    "fig_certified": {"fr": "certifiées", "en": "certified"},
+    "fig_left": {"fr": "sorties", "en": "left"},
+    "fig_6m": {
+        "fr": "en emploi ou en formation 6 mois après la sortie",
+        "en": "in work or training 6 months after leaving",
+    },
+    "of_target": {"fr": "objectif", "en": "target"},
+    "no_window": {"fr": "aucune sortie depuis 6 mois encore", "en": "no one left 6 months ago yet"},
+    "chart_title": {
+        "fr": "Inscrits et formés par cohorte",
+        "en": "Enrolled and trained per cohort",
+    },
     "updated_to": {"fr": "À jour jusqu'à l'événement", "en": "Up to date with event"},
 }
 

@@ -152,3 +152,15 @@ def test_the_browser_weights_decide_between_english_and_french(
 
 def test_french_counts_group_thousands_with_a_narrow_space(client: TestClient[Litestar]) -> None:
     assert "1\u202f200 personnes formées" in client.get("/").text
+
+
+def test_each_programme_shows_its_outcomes_and_a_cohort_chart(
+    client: TestClient[Litestar], oulad_sample: OuladSample
+) -> None:
+    page = client.get("/").text
+    oulad = page[page.index('id="p-oulad"') :]
+    assert f"<strong>{oulad_sample.students}</strong> personnes inscrites" in oulad
+    assert '<svg class="chart" role="img"' in oulad
+    assert '<title id="chart-oulad">Inscrits et formés par cohorte</title>' in oulad
+    first = oulad_sample.cohorts[0]
+    assert f"{oulad_sample.completed[first]}/{oulad_sample.enrolled[first]}</text>" in oulad
