@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.application import Tremplin
+from projections.badge_policy import award_due_badges
 from projections.catalogue import Catalogue
 from projections.gamification import Gamification
 from projections.leaderboard import Leaderboard, full_names_from_log
@@ -38,21 +40,32 @@ def every_projection(app: Tremplin) -> list[Projection]:
 
 
 class ReadModels:
-    def __init__(self, app: Tremplin, store: ViewStore, projections: list[Projection]) -> None:
-        self.app, self.store = app, store
+    def __init__(
+        self,
+        app: Tremplin,
+        store: ViewStore,
+        projections: list[Projection],
+        *,
+        policies: bool = True,
+    ) -> None:
+        self.app, self.store, self.policies = app, store, policies
         self.projections = {p.name: p for p in projections}
         self._gaps = {name: GapWatch() for name in self.projections}
         for projection in projections:
             prepare(store, projection)
 
     def catch_up(self) -> list[Notice]:
-        """One pass over every projection; another runner's batch is left to it."""
+        """One pass over every projection, then the policies that react to the log
+        (badges); another runner's batch is left to it."""
         notices: list[Notice] = []
         for name, projection in self.projections.items():
             try:
                 notices += catch_up(self.app, self.store, projection, gaps=self._gaps[name])
             except PositionMoved:
                 continue  # another runner applied that batch: nothing lost, nothing twice
+        if self.policies:
+            with contextlib.suppress(PositionMoved):
+                award_due_badges(self.app, self.store)
         return notices
 
     def status(self) -> list[Status]:

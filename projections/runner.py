@@ -19,7 +19,7 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from domain.application import Tremplin
-from projections.store import ViewStore, advance
+from projections.store import ViewStore, advance, ensure_position
 
 BATCH = 2000
 GAP_GRACE_SECONDS = 5.0
@@ -117,6 +117,8 @@ def catch_up(
             break  # waiting for a late commit below the head
         changed: set[str] = set()
         with store.transaction() as connection:
+            # The write lock is ours now: if another runner took this batch, stop here.
+            ensure_position(connection, projection.name, position)
             for notification in usable:
                 if notification.topic in topics:
                     event = app.mapper.to_domain_event(notification)

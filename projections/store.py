@@ -84,6 +84,15 @@ def advance(connection: sqlite3.Connection, name: str, expected: int, position: 
         raise PositionMoved(f"{name}: expected position {expected}, another runner moved it")
 
 
+def ensure_position(connection: sqlite3.Connection, name: str, expected: int) -> None:
+    """Inside a batch's transaction: the projection still stands where the batch starts."""
+    row = connection.execute(
+        "SELECT position FROM projection_positions WHERE name = ?", (name,)
+    ).fetchone()
+    if (row[0] if row else 0) != expected:
+        raise PositionMoved(f"{name}: expected position {expected}, another runner moved it")
+
+
 def reset(connection: sqlite3.Connection, name: str, tables: tuple[str, ...]) -> None:
     """Forget a projection: its tables and its position (to rebuild it from the start)."""
     for table in tables:
