@@ -39,6 +39,7 @@ test: lint
 bench: $(VENV)/.installed-dev
 	@mkdir -p var/tmp
 	$(BIN)/python -m tests.bench.import_rate
+	$(BIN)/python -m tests.bench.projections_rates
 
 clean:
 	rm -rf $(VENV) var
