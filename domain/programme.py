@@ -121,6 +121,18 @@ class Programme(Aggregate):
         def apply(self, aggregate: Programme) -> None:
             aggregate.paths[self.cohort_id] = self.steps
 
+    class SimulatedHistoryAdded(Aggregate.Event):
+        """Part of the programme's history was generated, not lived: `trainees` people
+        (refs `sim-<seed>-…`) by `generator` from `seed`. Views show the programme as simulated."""
+
+        seed: int
+        trainees: int
+        generator: str
+        occurred_on: date
+
+        def apply(self, aggregate: Programme) -> None:
+            aggregate.simulations[self.seed] = self.trainees
+
     def __init__(
         self,
         code: str,
@@ -143,6 +155,7 @@ class Programme(Aggregate):
         self.milestones: dict[str, date | None] = {}  # id -> completed on
         self.cohorts: dict[str, Cohort] = {}
         self.paths: dict[str, tuple[PathStep, ...]] = {}  # cohort id -> its current path
+        self.simulations: dict[int, int] = {}  # seed -> simulated trainees
 
     @classmethod
     def launch(
@@ -232,6 +245,21 @@ class Programme(Aggregate):
             )
         self.trigger_event(
             self.PathDefined, cohort_id=cohort_id, steps=checked, occurred_on=occurred_on
+        )
+
+    def add_simulated_history(
+        self, seed: int, trainees: int, generator: str, occurred_on: date
+    ) -> None:
+        if seed in self.simulations:
+            raise AlreadyExists(f"seed {seed} already simulated a history of {self.code}")
+        if trainees < 0:
+            raise InvalidValue("trainees", f"{trainees} is not zero or more")
+        self.trigger_event(
+            self.SimulatedHistoryAdded,
+            seed=seed,
+            trainees=trainees,
+            generator=required_text("generator", generator),
+            occurred_on=occurred_on,
         )
 
     def cohort(self, cohort_id: str) -> Cohort:

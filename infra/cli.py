@@ -17,8 +17,14 @@ from infra.bootstrap import build_application
 from infra.event_log import LogFilter, event_as_dict, known_event_types, read_log
 from infra.importers.csv_rows import ImportRowError
 from infra.importers.oulad import import_oulad
-from infra.programme_file import ProgrammeFileError, load_programme
+from infra.programme_file import (
+    ProgrammeFile,
+    ProgrammeFileError,
+    load_programme,
+    read_programme_file,
+)
 from infra.settings import Settings, SettingsError
+from infra.simulator import SimulationError, SimulationReport, simulate
 from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
 
@@ -26,6 +32,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 ORT_PROGRAMME = DATA / "programmes" / "ort-france-2017-2018.toml"
 OULAD = DATA / "oulad"
 MAX_POSITION = 2**63 - 1  # SQLite's largest row id
+SIMULATION_SEED = 2017  # the seed of the history `init` simulates
+SIMULATED_TRAINEES = 1200  # ORT France's pledge
 
 
 def _settings() -> Settings:
@@ -89,11 +97,26 @@ def main() -> None:
     show_default=True,
     help="OULAD folder to import.",
 )
-def init(programme_file: Path, oulad_dir: Path) -> None:
-    """Load the ORT France programme and import the OULAD histories (idempotent)."""
+@click.option(
+    "--simulate",
+    "simulated",
+    type=click.IntRange(0),
+    default=SIMULATED_TRAINEES,
+    show_default=True,
+    help=f"Trainees of the programme's simulated history (seed {SIMULATION_SEED}; 0: none).",
+)
+def init(programme_file: Path, oulad_dir: Path, simulated: int) -> None:
+    """Load the ORT France programme, import the OULAD histories and simulate the
+    programme's history (idempotent)."""
     app = _app()
-    _load(app, programme_file)
+    spec = _load(app, programme_file)
     _import(app, oulad_dir)
+    if simulated:
+        report = _simulate(app, spec.code, simulated, SIMULATION_SEED)
+        click.echo(
+            f"Simulation: {report.trainees:,} trainees, {report.events_recorded:,} new events"
+            " (simulated data)"
+        )
     _catch_up_views(app)
 
 
@@ -190,6 +213,34 @@ def projections_rebuild(name: str | None) -> None:
         click.echo(f"{each}: rebuilt up to position {position:,}")
 
 
+@main.command("simulate")
+@click.option(
+    "--trainees",
+    type=click.IntRange(1),
+    default=SIMULATED_TRAINEES,
+    show_default=True,
+    help="How many people to simulate.",
+)
+@click.option("--seed", type=int, default=SIMULATION_SEED, show_default=True, help="Random seed.")
+@click.option(
+    "--programme",
+    "code",
+    default=None,
+    help="Programme code (default: the ORT France programme's).",
+)
+def simulate_command(trainees: int, seed: int, code: str | None) -> None:
+    """Record a simulated programme history, marked as such; the same seed records nothing
+    twice."""
+    code = code or _read_spec(ORT_PROGRAMME).code
+    report = _simulate(_app(), code, trainees, seed)
+    click.echo(
+        f"Simulation of {report.programme} (seed {report.seed}): {report.trainees:,} trainees,"
+        f" {report.commands:,} commands, {report.replayed:,} already recorded,"
+        f" {report.events_recorded:,} new events in {report.seconds:.1f} s"
+        f" ({report.events_per_second:,.0f} events/s); simulated data"
+    )
+
+
 @main.group(name="import")
 def import_() -> None:
     """Import learner histories."""
@@ -270,13 +321,29 @@ def _catch_up_views(app: Tremplin) -> None:
     )
 
 
-def _load(app: Tremplin, file: Path) -> None:
+def _load(app: Tremplin, file: Path) -> ProgrammeFile:
     try:
         spec = load_programme(app, file)
     except (ProgrammeFileError, DomainError) as error:
         raise click.ClickException(str(error)) from None
     count = len(spec.milestones)
     click.echo(f"Programme {spec.code}: {spec.name} ({count} milestone{'s' * (count != 1)})")
+    return spec
+
+
+def _read_spec(file: Path) -> ProgrammeFile:
+    try:
+        return read_programme_file(file)
+    except ProgrammeFileError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _simulate(app: Tremplin, code: str, trainees: int, seed: int) -> SimulationReport:
+    try:
+        with click.progressbar(length=50 * trainees, label="Simulation", file=sys.stderr) as bar:
+            return simulate(app, code, trainees, seed, on_progress=bar.update)
+    except (SimulationError, DomainError) as error:
+        raise click.ClickException(f"simulation stopped: {error}") from None
 
 
 def _import(app: Tremplin, directory: Path) -> None:

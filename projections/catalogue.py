@@ -15,7 +15,8 @@ from projections.store import ViewStore
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS catalogue_programmes (programme_id TEXT PRIMARY KEY,"
     " code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, funders TEXT NOT NULL,"
-    " starts_on TEXT NOT NULL, ends_on TEXT NOT NULL, target_trained INTEGER, target_rate REAL)",
+    " starts_on TEXT NOT NULL, ends_on TEXT NOT NULL, target_trained INTEGER, target_rate REAL,"
+    " simulated BOOLEAN NOT NULL DEFAULT FALSE)",
     "CREATE TABLE IF NOT EXISTS catalogue_cohorts (cohort_id TEXT PRIMARY KEY,"
     " programme_code TEXT NOT NULL, track TEXT NOT NULL, starts_on TEXT NOT NULL,"
     " ends_on TEXT NOT NULL, enrolled INTEGER NOT NULL DEFAULT 0,"
@@ -29,18 +30,31 @@ class Catalogue:
     """Applies events to the catalogue tables; the runner supplies the transaction."""
 
     name = "catalogue"
-    event_classes = (Programme.Launched, Programme.CohortOpened, Trainee.Enrolled, Trainee.Left)
+    event_classes = (
+        Programme.Launched,
+        Programme.SimulatedHistoryAdded,
+        Programme.CohortOpened,
+        Trainee.Enrolled,
+        Trainee.Left,
+    )
     tables = ("catalogue_programmes", "catalogue_cohorts")
 
     def create(self, connection: sqlite3.Connection) -> None:
         for statement in SCHEMA:
             connection.execute(statement)
+        columns = connection.execute("SELECT * FROM catalogue_programmes WHERE 1 = 0").description
+        if "simulated" not in {column[0] for column in columns}:  # a view from before the flag
+            connection.execute(
+                "ALTER TABLE catalogue_programmes"
+                " ADD COLUMN simulated BOOLEAN NOT NULL DEFAULT FALSE"
+            )
 
     def apply(self, connection: sqlite3.Connection, event: Any, position: int) -> None:
         if isinstance(event, Programme.Launched):
             targets = event.targets
             connection.execute(
-                "INSERT INTO catalogue_programmes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO catalogue_programmes (programme_id, code, name, funders, starts_on,"
+                " ends_on, target_trained, target_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     event.originator_id.hex,
                     event.code,
@@ -51,6 +65,11 @@ class Catalogue:
                     targets.people_trained,
                     targets.in_work_or_training_6m_rate,
                 ),
+            )
+        elif isinstance(event, Programme.SimulatedHistoryAdded):
+            connection.execute(
+                "UPDATE catalogue_programmes SET simulated = TRUE WHERE programme_id = ?",
+                (event.originator_id.hex,),
             )
         elif isinstance(event, Programme.CohortOpened):
             connection.execute(
@@ -100,6 +119,7 @@ class ProgrammeSummary:
     target_rate: float | None
     enrolled: int  # enrolments, over all cohorts
     cohorts: list[CohortSummary]
+    simulated: bool  # part of its history was generated (`tremplin simulate`), not lived
 
 
 def programmes(store: ViewStore) -> list[ProgrammeSummary]:
@@ -121,9 +141,10 @@ def programmes(store: ViewStore) -> list[ProgrammeSummary]:
             target_rate=row["target_rate"],
             enrolled=sum(c.enrolled for c in cohorts.get(row["code"], [])),
             cohorts=cohorts.get(row["code"], []),
+            simulated=bool(row["simulated"]),
         )
         for row in store.query(
-            "SELECT code, name, funders, starts_on, ends_on, target_trained, target_rate"
-            " FROM catalogue_programmes ORDER BY starts_on DESC"
+            "SELECT code, name, funders, starts_on, ends_on, target_trained, target_rate,"
+            " simulated FROM catalogue_programmes ORDER BY starts_on DESC"
         )
     ]

@@ -59,6 +59,7 @@ class OutcomeReport(msgspec.Struct, frozen=True):
     figures: dict[str, Figure]
     by_cohort: dict[str, Parts]
     breakdowns: dict[str, dict[str, Parts]]  # job_centre | funder | gender | age_band
+    simulated: bool = False  # set by the API from the catalogue: generated, not lived, data
 
 
 class Evidence(msgspec.Struct, frozen=True):

@@ -16,7 +16,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from domain.errors import NotFound
-from projections.catalogue import programmes
+from projections.catalogue import ProgrammeSummary, programmes
 from projections.leaderboard import Entry, around, cohort_scope, programme_scope, top
 from projections.learner_paths import EnrolmentPath, path_of
 from projections.outcome_figures import OutcomeReport, figures
@@ -29,6 +29,7 @@ MAX_LIMIT = 100
 class Leaderboard(msgspec.Struct):
     scope: str
     entries: list[Entry]
+    simulated: bool  # the programme's history was generated (`tremplin simulate`)
 
 
 class ProgrammeController(Controller):
@@ -46,7 +47,9 @@ class ProgrammeController(Controller):
         today), from what was recorded by `known_at` (recorded clock, default now)."""
         if known_at is not None and known_at.tzinfo is None:
             known_at = known_at.replace(tzinfo=UTC)
-        return figures(views, programme_id, as_of, known_at)
+        simulated = _programme(views, programme_id).simulated
+        report = figures(views, programme_id, as_of, known_at)
+        return msgspec.structs.replace(report, simulated=simulated)
 
     @get("/programmes/{programme_id:str}/leaderboard", summary="A leaderboard, in display order")
     async def leaderboard(
@@ -62,11 +65,11 @@ class ProgrammeController(Controller):
         above and below that person; names only for people who chose to show them."""
         if month is not None and not MONTH.match(month):
             raise ValidationException(f"month: {month!r} is not YYYY-MM")
-        _known_programme(views, programme_id)
+        simulated = _programme(views, programme_id).simulated
         scope = cohort_scope(cohort, month) if cohort else programme_scope(programme_id, month)
         if around_person is not None:
-            return Leaderboard(scope, around(views, scope, around_person, limit))
-        return Leaderboard(scope, top(views, scope, limit))
+            return Leaderboard(scope, around(views, scope, around_person, limit), simulated)
+        return Leaderboard(scope, top(views, scope, limit), simulated)
 
 
 class PeopleController(Controller):
@@ -82,6 +85,8 @@ class PeopleController(Controller):
         return paths
 
 
-def _known_programme(views: ViewStore, programme_id: str) -> None:
-    if programme_id not in {p.code for p in programmes(views)}:
-        raise NotFound(f"there is no programme {programme_id}")
+def _programme(views: ViewStore, programme_id: str) -> ProgrammeSummary:
+    for programme in programmes(views):
+        if programme.code == programme_id:
+            return programme
+    raise NotFound(f"there is no programme {programme_id}")

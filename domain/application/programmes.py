@@ -105,6 +105,24 @@ class ProgrammeCommands(TremplinBase):
         self.programme(uow, code).define_path(cohort_id, steps, self.today(occurred_on))
         return cohort_id
 
+    @command
+    def add_simulated_history(
+        self,
+        uow: UnitOfWork,
+        code: str,
+        seed: int,
+        trainees: int,
+        generator: str,
+        *,
+        occurred_on: date,
+        command_id: str | None = None,
+    ) -> str:
+        """Mark the programme as holding a generated history (recorded before that history)."""
+        self.programme(uow, code).add_simulated_history(
+            seed, trainees, generator, self.today(occurred_on)
+        )
+        return code
+
     @staticmethod
     def programme(uow: UnitOfWork, code: str) -> Programme:
         return uow.get(Programme, programme_id(code), f"there is no programme {code}")

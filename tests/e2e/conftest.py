@@ -1,8 +1,8 @@
 """End-to-end fixtures: a data folder set up by `tremplin init`, and the app over HTTP.
 
-The folder holds the ORT France programme and a small OULAD sample (see
-oulad_sample.py); it is built once per session, since tests here only read it.
-A test that writes gets its own copy.
+The folder holds the ORT France programme with a small simulated history (30
+trainees) and a small OULAD sample (see oulad_sample.py); it is built once per
+session, since tests here only read it. A test that writes gets its own copy.
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ from click.testing import CliRunner
 from litestar import Litestar
 from litestar.testing import TestClient
 from oulad_sample import OuladSample, build_oulad_sample
+from simulated_sample import SimulatedHistory, simulated_ort_history
 
 from infra.cli import main
 from infra.settings import Settings
 from web.app import create_app
+
+SIMULATED_TRAINEES = 30
 
 
 @pytest.fixture(scope="session")
@@ -29,12 +32,18 @@ def oulad_sample(tmp_path_factory: pytest.TempPathFactory) -> OuladSample:
 
 
 @pytest.fixture(scope="session")
+def simulated() -> SimulatedHistory:
+    return simulated_ort_history(SIMULATED_TRAINEES)
+
+
+@pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory, oulad_sample: OuladSample) -> Path:
-    """A data folder after `tremplin init --oulad <sample>`: read it, do not write to it."""
+    """A data folder after `tremplin init --oulad <sample> --simulate 30`: read it, do not
+    write to it."""
     folder = tmp_path_factory.mktemp("data")
     result = CliRunner().invoke(
         main,
-        ["init", "--oulad", str(oulad_sample.directory)],
+        ["init", "--oulad", str(oulad_sample.directory), "--simulate", str(SIMULATED_TRAINEES)],
         env={"TREMPLIN_DATA_DIR": str(folder)},
     )
     assert result.exit_code == 0, result.output

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import TestClient
 from oulad_sample import OuladSample, ort_programme_events
+from simulated_sample import SimulatedHistory
 
 from domain.application import Tremplin
 from domain.values import PersonalDetails
@@ -36,10 +39,22 @@ def head_counts(programme: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
     }
 
 
+def badges_awarded(data_dir: Path) -> int:
+    """Badges the badge policy recorded during init (simulated trainees earn some)."""
+    with sqlite3.connect(data_dir / "tremplin.sqlite") as log:
+        topic = "domain.badges:Badge.Awarded"
+        (count,) = log.execute("SELECT COUNT(*) FROM stored_events WHERE topic = ?", (topic,))
+    return int(count[0])
+
+
 def test_health_says_the_catalogue_has_read_the_whole_log_after_startup(
-    client: TestClient[Litestar], oulad_sample: OuladSample
+    client: TestClient[Litestar],
+    oulad_sample: OuladSample,
+    simulated: SimulatedHistory,
+    data_dir: Path,
 ) -> None:
-    everything = ort_programme_events() + oulad_sample.events
+    badges = badges_awarded(data_dir)  # each with its command's record
+    everything = ort_programme_events() + oulad_sample.events + simulated.events + 2 * badges
 
     names = ["catalogue", "learner_paths", "outcomes", "gamification", "leaderboard"]
     assert health(client) == {
@@ -51,10 +66,13 @@ def test_health_says_the_catalogue_has_read_the_whole_log_after_startup(
     }
 
 
-def test_the_ort_programme_comes_with_its_funders_targets_and_no_cohort(
-    client: TestClient[Litestar],
+def test_the_ort_programme_comes_with_its_funders_targets_and_simulated_cohorts(
+    client: TestClient[Litestar], simulated: SimulatedHistory
 ) -> None:
-    assert programmes(client)["ort-france-2017"] == {
+    ort = programmes(client)["ort-france-2017"]
+    cohorts = ort.pop("cohorts")
+
+    assert ort == {
         "code": "ort-france-2017",
         "name": "ORT France — compétences numériques pour l'emploi 2017–2018",
         "funders": ["Ville de Paris", "Région Île-de-France"],
@@ -62,9 +80,19 @@ def test_the_ort_programme_comes_with_its_funders_targets_and_no_cohort(
         "ends_on": "2018-12-31",
         "target_trained": 1200,
         "target_rate": 0.89,
-        "cohorts": [],
-        "enrolled": 0,
+        "enrolled": simulated.enrolments,
+        "simulated": True,
     }
+    assert [c["cohort_id"] for c in cohorts] == simulated.cohort_ids
+    assert sum(c["completed"] + c["left_early"] for c in cohorts) == simulated.enrolments
+    assert simulated.enrolments >= simulated.trainees == 30
+
+
+def test_only_the_programme_with_a_simulated_history_is_flagged(
+    client: TestClient[Litestar],
+) -> None:
+    flags = {code: p["simulated"] for code, p in programmes(client).items()}
+    assert flags == {"ort-france-2017": True, "oulad": False}
 
 
 def test_programmes_are_listed_latest_first(client: TestClient[Litestar]) -> None:

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from litestar import Litestar
 from litestar.testing import TestClient
 from oulad_sample import OuladSample
+from simulated_sample import SimulatedHistory
 
 ORT = "ort-france-2017"
 OULAD = "oulad"
@@ -76,7 +77,7 @@ def test_the_home_page_is_in_french_by_default(client: TestClient[Litestar]) -> 
 
 
 def test_the_home_page_shows_the_ort_programme_with_its_funders_and_targets(
-    client: TestClient[Litestar],
+    client: TestClient[Litestar], simulated: SimulatedHistory
 ) -> None:
     ort = home(client).sections[ORT]
 
@@ -84,16 +85,31 @@ def test_the_home_page_shows_the_ort_programme_with_its_funders_and_targets(
     assert "Financeurs Ville de Paris, Région Île-de-France" in ort
     assert "Période 2017-07-01 → 2018-12-31" in ort
     assert "1 200 personnes formées · 89 % en emploi ou en formation 6 mois après" in ort
-    assert "Cohortes 0 · 0 inscriptions" in ort
-    assert "Aucune cohorte ouverte pour l'instant." in ort
+    cohorts = len(simulated.cohort_ids)
+    assert f"Cohortes {cohorts} · {simulated.enrolments} inscriptions" in ort
+
+
+def test_the_simulated_ort_history_is_marked_next_to_the_programme_name(
+    client: TestClient[Litestar],
+) -> None:
+    french, english = home(client).sections, home(client, "/?lang=en").sections
+
+    assert french[ORT].startswith(
+        "ORT France — compétences numériques pour l'emploi 2017–2018 Données simulées"
+    )
+    assert english[ORT].startswith(
+        "ORT France — compétences numériques pour l'emploi 2017–2018 Simulated data"
+    )
+    assert "Données simulées" not in french[OULAD]
 
 
 def test_the_home_page_counts_the_enrolments_of_every_oulad_cohort(
     client: TestClient[Litestar], oulad_sample: OuladSample
 ) -> None:
     page = home(client)
+    rows = page.cohort_rows()
 
-    assert {cohort: int(cells[2]) for cohort, cells in page.cohort_rows().items()} == (
+    assert {cohort: int(rows[cohort][2]) for cohort in oulad_sample.cohorts} == (
         oulad_sample.enrolled
     )
     total = sum(oulad_sample.enrolled.values())
@@ -129,7 +145,7 @@ def test_a_browser_asking_for_english_gets_the_english_page(
 
     assert page.lang == "en"
     assert "1,200 people trained" in page.sections[ORT]
-    assert "No cohort opened yet." in page.sections[ORT]
+    assert "Simulated data" in page.sections[ORT]
 
 
 def test_lang_in_the_query_wins_over_the_browser_preference(

@@ -80,3 +80,10 @@ def test_a_person_path_lists_each_enrolment(
 
 def test_the_path_of_nobody_is_404(client: TestClient[Litestar]) -> None:
     assert client.get("/api/people/oulad-0/path").status_code == 404
+
+
+def test_simulated_data_is_labelled_in_the_read_api(client: TestClient[Litestar]) -> None:
+    outcomes = client.get("/api/programmes/ort-france-2017/outcomes").json()
+    board = client.get("/api/programmes/ort-france-2017/leaderboard").json()
+    real = client.get("/api/programmes/oulad/outcomes").json()
+    assert (outcomes["simulated"], board["simulated"], real["simulated"]) == (True, True, False)

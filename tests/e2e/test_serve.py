@@ -36,6 +36,7 @@ def server(own_data_dir: Path) -> Iterator[str]:
 
 
 def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    """Until the server answers and its views have read the whole log (as in conftest.serve)."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -43,11 +44,12 @@ def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
                 f"server exited: {process.stdout.read() if process.stdout else ''!r}"
             )
         try:
-            httpx.get(f"{base}/api/health", timeout=1)
-            return
+            if httpx.get(f"{base}/api/health", timeout=1).json()["lag"] == 0:
+                return
         except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("server did not answer within 20 s")
+            pass
+        time.sleep(0.1)
+    raise AssertionError("server did not answer, or its views did not catch up, within 20 s")
 
 
 def test_the_served_home_page_lists_both_programmes(server: str) -> None:

@@ -23,6 +23,7 @@ ORT_LINE = (
     "ORT France — compétences numériques pour l'emploi 2017–2018 (6 milestones)"
 )
 PERSON = "oulad-111926"  # in DDD-2013J (Fail) and DDD-2014J (Pass)
+NO_SIMULATION = ("--simulate", "0")  # init's simulated history is tested in test_simulator.py
 
 
 def tremplin(data_dir: Path, *args: str, **env: str) -> Result:
@@ -43,14 +44,15 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> OuladSample:
 def initialised(tmp_path_factory: pytest.TempPathFactory, sample: OuladSample) -> Path:
     """A data folder after `tremplin init`, shared by the tests that only read the log."""
     data_dir = tmp_path_factory.mktemp("data")
-    assert tremplin(data_dir, "init", "--oulad", str(sample.directory)).exit_code == 0
+    result = tremplin(data_dir, "init", "--oulad", str(sample.directory), *NO_SIMULATION)
+    assert result.exit_code == 0
     return data_dir
 
 
 def test_init_loads_the_ort_programme_and_imports_the_oulad_folder(
     tmp_path: Path, sample: OuladSample
 ) -> None:
-    result = tremplin(tmp_path, "init", "--oulad", str(sample.directory))
+    result = tremplin(tmp_path, "init", "--oulad", str(sample.directory), *NO_SIMULATION)
 
     assert result.exit_code == 0, result.output
     programme, oulad, views = result.stdout.splitlines()
@@ -66,9 +68,9 @@ def test_init_loads_the_ort_programme_and_imports_the_oulad_folder(
 def test_init_run_twice_records_nothing_the_second_time(
     tmp_path: Path, sample: OuladSample
 ) -> None:
-    tremplin(tmp_path, "init", "--oulad", str(sample.directory))
+    tremplin(tmp_path, "init", "--oulad", str(sample.directory), *NO_SIMULATION)
 
-    again = tremplin(tmp_path, "init", "--oulad", str(sample.directory))
+    again = tremplin(tmp_path, "init", "--oulad", str(sample.directory), *NO_SIMULATION)
 
     assert again.exit_code == 0, again.output
     assert again.stdout.splitlines()[:2] == [
