@@ -205,6 +205,11 @@ class TremplinBase(Application[UUID]):
                 result = handler(uow)
             except Exception:
                 self._roll_back_batch(uow)
+                # The same command, run meanwhile by another writer, makes its own
+                # rules fail here (already enrolled…): then this is a replay.
+                replay = self._replay(command_id, digest) if command_id else None
+                if replay is not None:
+                    return replay
                 raise
             if command_id is not None:
                 uow.add(CommandRecord.accept(command_id, name, digest, result))

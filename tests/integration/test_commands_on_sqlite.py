@@ -53,7 +53,7 @@ def test_the_same_command_from_two_processes_records_one_enrolment(tmp_path: Pat
     for writer in writers:
         writer.start()
     start.set()
-    outcomes = sorted(results.get(timeout=30) for _ in writers)
+    outcomes = sorted((results.get(timeout=30) for _ in writers), key=repr)
     for writer in writers:
         writer.join(timeout=30)
     assert outcomes == [(False, "dev-1"), (True, "dev-1")]
