@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: run test lint bench init clean
+.PHONY: run test lint bench bench-large init clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -40,6 +40,10 @@ bench: $(VENV)/.installed-dev
 	@mkdir -p var/tmp
 	$(BIN)/python -m tests.bench.import_rate
 	$(BIN)/python -m tests.bench.projections_rates
+
+bench-large: $(VENV)/.installed-dev  # about 10 minutes: a million simulated events
+	@mkdir -p var/tmp
+	$(BIN)/python -m tests.bench.simulated_log
 
 clean:
 	rm -rf $(VENV) var
