@@ -7,7 +7,6 @@ each). Baseline in the same run: reading and decoding the whole log.
 from __future__ import annotations
 
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from infra.simulator import simulate
 from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
 from tests.bench.import_rate import RESULTS, ROOT, _cpu
+from tests.bench.projections_rates import read_whole_log, rebuild_each
 
 TRAINEES = 10_000
 SEED = 1
@@ -29,12 +29,7 @@ def main() -> None:
         app = build_application(settings)
         load_programme(app, ROOT / "data" / "programmes" / "ort-france-2017-2018.toml")
         report = simulate(app, "ort-france-2017", TRAINEES, SEED)
-        head = app.recorder.max_notification_id() or 0
-        started = time.perf_counter()
-        for start in range(1, head + 1, 5000):
-            for notification in app.recorder.select_notifications(start, 5000):
-                app.mapper.to_domain_event(notification)
-        floor = time.perf_counter() - started
+        head, floor = app.recorder.max_notification_id() or 0, read_whole_log(app)
         models = ReadModels(
             app, ViewStore(settings.views_path), every_projection(app), policies=False
         )
@@ -46,16 +41,8 @@ def main() -> None:
             f" in {report.seconds:.0f} s = **{report.events_per_second:,.0f} events/s**",
             f"- reading and decoding the log: {head / floor:,.0f} events/s (baseline)",
         ]
-        total = 0.0
-        for name in models.projections:
-            started = time.perf_counter()
-            models.rebuild(name)
-            seconds = time.perf_counter() - started
-            total += seconds
-            lines.append(
-                f"- rebuild `{name}`: {head / seconds:,.0f} events/s"
-                f" ({seconds / floor:.1f}× the baseline's time)"
-            )
+        rebuilt, total = rebuild_each(models, head, floor)
+        lines += rebuilt
         lines.append(f"- all five: {head / total:,.0f} events/s ({total:.0f} s)")
         app.close()
     print("\n".join(lines))

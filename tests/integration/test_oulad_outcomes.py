@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import csv
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from oulad_sample import OULAD
+from conftest import caught_up
+from oulad_sample import cohort_of, oulad_rows
 
 from domain.application import Tremplin
 from infra.settings import Settings
 from projections.outcome_figures import OutcomeReport, figures
 from projections.outcomes import Outcomes
-from projections.runner import catch_up, prepare
 from projections.store import ViewStore
 
 AFTER_EVERYTHING = date(2016, 1, 1)
 MID_2013J = date(2014, 1, 1)  # the 2013J presentations run until mid-2014
 
 
-def csv_rows(name: str) -> list[dict[str, str]]:
-    with (OULAD / name).open(newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def cohort(row: dict[str, str]) -> str:
-    return f"{row['code_module']}-{row['code_presentation']}"
+csv_rows, cohort = oulad_rows, cohort_of
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +29,7 @@ def views(
 ) -> Iterator[ViewStore]:
     """The outcome projection caught up on the whole OULAD log, timed."""
     app, _ = imported
-    store = ViewStore(tmp_path_factory.mktemp("outcomes") / "views.sqlite")
-    projection = Outcomes()
-    prepare(store, projection)
-    started = time.perf_counter()
-    catch_up(app, store, projection)
-    seconds = time.perf_counter() - started
-    head = app.recorder.max_notification_id() or 0
-    print(f"\noutcomes catch-up: {head} events in {seconds:.2f} s, {head / seconds:,.0f} events/s")
+    store = caught_up(app, Outcomes(), tmp_path_factory.mktemp("outcomes"))
     yield store
     store.close()
 

@@ -3,14 +3,13 @@ student submitted gets them done. Expected values are recounted from the CSV fil
 
 from __future__ import annotations
 
-import csv
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from oulad_sample import OULAD, build_oulad_sample, rewrite_cell
+from conftest import caught_up
+from oulad_sample import build_oulad_sample, cohort_of, oulad_rows, rewrite_cell
 
 from domain.application import Tremplin
 from infra.bootstrap import build_application
@@ -18,19 +17,12 @@ from infra.importers.csv_rows import ImportRowError
 from infra.importers.oulad import import_oulad
 from infra.settings import Settings
 from projections.learner_paths import LearnerPaths, path_of
-from projections.runner import catch_up, prepare
 from projections.store import ViewStore
 
 AAA_2013J_STARTS = date(2013, 10, 1)
 
 
-def csv_rows(name: str) -> list[dict[str, str]]:
-    with (OULAD / name).open(newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def cohort(row: dict[str, str]) -> str:
-    return f"{row['code_module']}-{row['code_presentation']}"
+csv_rows, cohort = oulad_rows, cohort_of
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +30,7 @@ def views(
     imported: tuple[Tremplin, Settings], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ViewStore]:
     app, _ = imported
-    store = ViewStore(tmp_path_factory.mktemp("paths") / "views.sqlite")
-    projection = LearnerPaths()
-    prepare(store, projection)
-    started = time.perf_counter()
-    catch_up(app, store, projection)
-    seconds = time.perf_counter() - started
-    head = app.recorder.max_notification_id()
-    print(f"\nlearner_paths caught up on {head:,} OULAD events in {seconds:.1f} s")
-    assert store.position(projection.name) == head
+    store = caught_up(app, LearnerPaths(), tmp_path_factory.mktemp("paths"))
     yield store
     store.close()
 

@@ -132,6 +132,16 @@ def _count(
     )
 
 
+def oulad_rows(name: str) -> list[dict[str, str]]:
+    """The rows of one file of the full OULAD subset in data/oulad."""
+    return _read(OULAD / name)
+
+
+def cohort_of(row: dict[str, str]) -> str:
+    """The cohort id of a studentInfo/Registration or assessments row: AAA-2013J."""
+    return _cohort(row)
+
+
 def _cohort(row: dict[str, str]) -> str:
     return f"{row['code_module']}-{row['code_presentation']}"
 
