@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ class ReadModels:
         policies: bool = True,
     ) -> None:
         self.app, self.store, self.policies = app, store, policies
+        self._busy = threading.Lock()  # one pass at a time; close waits for it
         self.projections = {p.name: p for p in projections}
         self._gaps = {name: GapWatch() for name in self.projections}
         for projection in projections:
@@ -57,6 +59,15 @@ class ReadModels:
     def catch_up(self) -> list[Notice]:
         """One pass over every projection, then the policies that react to the log
         (badges); another runner's batch is left to it."""
+        with self._busy:
+            return self._catch_up()
+
+    def close(self) -> None:
+        """Close the views, after the pass in progress (a thread may be running one)."""
+        with self._busy:
+            self.store.close()
+
+    def _catch_up(self) -> list[Notice]:
         notices: list[Notice] = []
         for name, projection in self.projections.items():
             try:

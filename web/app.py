@@ -50,7 +50,7 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            views.close()
+            await asyncio.to_thread(read_models.close)  # after any pass still running
             if tremplin is None:  # ours to close
                 app.close()
 

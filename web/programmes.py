@@ -19,7 +19,7 @@ from domain.errors import NotFound
 from projections.catalogue import ProgrammeSummary, programmes
 from projections.leaderboard import Entry, around, cohort_scope, programme_scope, top
 from projections.learner_paths import EnrolmentPath, path_of
-from projections.outcome_figures import OutcomeReport, figures
+from projections.outcome_figures import Evidence, OutcomeReport, evidence, figures
 from projections.store import ViewStore
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -50,6 +50,23 @@ class ProgrammeController(Controller):
         simulated = _programme(views, programme_id).simulated
         report = figures(views, programme_id, as_of, known_at)
         return msgspec.structs.replace(report, simulated=simulated)
+
+    @get(
+        "/programmes/{programme_id:str}/outcomes/{key:str}/evidence",
+        summary="The people a figure counts, and the log positions that count them",
+    )
+    async def evidence(
+        self,
+        views: NamedDependency[ViewStore],
+        programme_id: FromPath[str],
+        key: FromPath[str],
+        as_of: FromQuery[date | None] = None,
+        known_at: FromQuery[datetime | None] = None,
+        cohort: FromQuery[str | None] = None,
+    ) -> list[Evidence]:
+        if known_at is not None and known_at.tzinfo is None:
+            known_at = known_at.replace(tzinfo=UTC)
+        return evidence(views, programme_id, key, as_of, known_at, cohort)
 
     @get("/programmes/{programme_id:str}/leaderboard", summary="A leaderboard, in display order")
     async def leaderboard(

@@ -146,6 +146,7 @@ def test_the_openapi_schema_lists_the_api_routes(client: TestClient[Litestar]) -
         "/api/programmes",
         "/api/programmes/{programme_id}/leaderboard",
         "/api/programmes/{programme_id}/outcomes",
+        "/api/programmes/{programme_id}/outcomes/{key}/evidence",
     ]
 
 

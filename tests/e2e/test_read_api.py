@@ -87,3 +87,22 @@ def test_simulated_data_is_labelled_in_the_read_api(client: TestClient[Litestar]
     board = client.get("/api/programmes/ort-france-2017/leaderboard").json()
     real = client.get("/api/programmes/oulad/outcomes").json()
     assert (outcomes["simulated"], board["simulated"], real["simulated"]) == (True, True, False)
+
+
+def test_a_figure_links_to_the_people_and_positions_it_counts(
+    client: TestClient[Litestar], oulad_sample: OuladSample
+) -> None:
+    params = {"as_of": "2016-01-01"}
+    report = client.get("/api/programmes/oulad/outcomes", params=params).json()
+    people = client.get("/api/programmes/oulad/outcomes/completed/evidence", params=params).json()
+    assert len(people) == report["figures"]["completed"]["value"]
+    assert all(p["person_ref"].startswith("oulad-") and p["positions"] for p in people)
+    cohort = oulad_sample.cohorts[0]
+    in_cohort = client.get(
+        "/api/programmes/oulad/outcomes/completed/evidence", params={**params, "cohort": cohort}
+    ).json()
+    assert len(in_cohort) == oulad_sample.completed[cohort]
+
+
+def test_evidence_of_an_unknown_figure_is_404(client: TestClient[Litestar]) -> None:
+    assert client.get("/api/programmes/oulad/outcomes/happiness/evidence").status_code == 404
