@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 init: $(VENV)/.installed
-	@mkdir -p var/tmp
+	@install -d -m 700 var var/tmp
 	$(BIN)/tremplin init
 
 run: init
@@ -33,16 +33,16 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 test: lint
-	@mkdir -p var/tmp
+	@install -d -m 700 var var/tmp
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev
-	@mkdir -p var/tmp
+	@install -d -m 700 var var/tmp
 	$(BIN)/python -m tests.bench.import_rate
 	$(BIN)/python -m tests.bench.projections_rates
 
 bench-large: $(VENV)/.installed-dev  # about 10 minutes: a million simulated events
-	@mkdir -p var/tmp
+	@install -d -m 700 var var/tmp
 	$(BIN)/python -m tests.bench.simulated_log
 
 clean:

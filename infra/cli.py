@@ -26,7 +26,7 @@ from infra.programme_file import (
 from infra.settings import Settings, SettingsError
 from infra.simulator import SimulationError, SimulationReport, simulate
 from projections.read_models import ReadModels, every_projection
-from projections.store import ViewStore
+from projections.store import PositionMoved, ViewStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORT_PROGRAMME = DATA / "programmes" / "ort-france-2017-2018.toml"
@@ -65,6 +65,11 @@ class TremplinCommands(click.Group):
             return super().invoke(ctx)
         except DomainError as error:
             raise click.ClickException(str(error)) from None
+        except PositionMoved as error:
+            raise click.ClickException(
+                f"{error}: another runner (the server?) is following the log and applies"
+                " the same projection; it will finish the rebuild, or stop it and run again"
+            ) from None
         except OperationalError as error:
             if "locked" not in str(error):
                 raise
@@ -180,8 +185,9 @@ def projections_run(once: bool, poll: float) -> None:
     read_models = _read_models()
     while True:
         applied = sum(n.last - n.first + 1 for n in read_models.catch_up())
-        if applied:
-            click.echo(f"caught up {applied:,} positions")
+        if applied or once:
+            head = read_models.app.recorder.max_notification_id() or 0
+            click.echo(f"read models up to position {head:,} ({applied:,} positions read)")
         if once:
             return
         time.sleep(poll)

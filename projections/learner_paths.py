@@ -245,7 +245,7 @@ class EnrolmentPath:
     done: int
     remaining: int
     progress: float | None  # steps done over the path's steps, in %, 1 decimal; None: no steps
-    next_step: StepProgress | None  # the first step not done, in path order
+    next_step: StepProgress | None  # the first step not done, in path order; none once left
     timeline: list[TimelineEntry]  # by day, then by log position
 
 
@@ -294,7 +294,7 @@ def _enrolment_path(
         done=done,
         remaining=len(path) - done,
         progress=round(100 * done / len(path), 1) if path else None,
-        next_step=next((step for step in path if not step.done), None),
+        next_step=None if row["left_on"] else next((s for s in path if not s.done), None),
         timeline=timeline.get(row["cohort_id"], []),
     )
 

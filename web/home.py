@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from projections.catalogue import ProgrammeSummary, programmes
 from projections.store import ViewStore
-from web.i18n import language_of, number, translator
+from web.i18n import language_of, number, percent, translator
 
 
 class HealthStatus(msgspec.Struct):
@@ -36,6 +36,7 @@ class HomeController(Controller):
                 "other_lang": "en" if language == "fr" else "fr",
                 "t": translator(language),
                 "n": partial(number, language=language),
+                "pct": partial(percent, language=language),
                 "programmes": (listed := programmes(views)),
                 "figures": {
                     p.code: request.app.state.outcomes.today(views, p.code) for p in listed
@@ -56,4 +57,5 @@ class HomeController(Controller):
         names = request.app.state.read_models.projections
         positions = {name: views.read_position(name) for name in names}
         lag = log_position - min(positions.values(), default=log_position)
-        return HealthStatus("ok", log_position, positions["catalogue"], positions, lag)
+        status = "ok" if lag == 0 else "catching up"  # pages may show older figures meanwhile
+        return HealthStatus(status, log_position, positions["catalogue"], positions, lag)

@@ -100,3 +100,9 @@ def number(value: int | float, language: str) -> str:
 
 def translator(language: str) -> dict[str, str]:
     return {key: texts[language] for key, texts in MESSAGES.items()}
+
+
+def percent(share: float, language: str) -> str:
+    """0.9033 → "90,3" in French, "90.3" in English (the % sign is the page's)."""
+    text = f"{share * 100:.1f}"
+    return text.replace(".", ",") if language == "fr" else text

@@ -45,10 +45,8 @@ class ProgrammeController(Controller):
     ) -> OutcomeReport:
         """Figures as the programme stood in the world on `as_of` (occurred clock, default
         today), from what was recorded by `known_at` (recorded clock, default now)."""
-        if known_at is not None and known_at.tzinfo is None:
-            known_at = known_at.replace(tzinfo=UTC)
         simulated = _programme(views, programme_id).simulated
-        report = figures(views, programme_id, as_of, known_at)
+        report = figures(views, programme_id, as_of, _utc(known_at))
         return msgspec.structs.replace(report, simulated=simulated)
 
     @get(
@@ -64,9 +62,9 @@ class ProgrammeController(Controller):
         known_at: FromQuery[datetime | None] = None,
         cohort: FromQuery[str | None] = None,
     ) -> list[Evidence]:
-        if known_at is not None and known_at.tzinfo is None:
-            known_at = known_at.replace(tzinfo=UTC)
-        return evidence(views, programme_id, key, as_of, known_at, cohort)
+        if cohort is not None:
+            _cohort_of(_programme(views, programme_id), cohort)
+        return evidence(views, programme_id, key, as_of, _utc(known_at), cohort)
 
     @get("/programmes/{programme_id:str}/leaderboard", summary="A leaderboard, in display order")
     async def leaderboard(
@@ -82,11 +80,16 @@ class ProgrammeController(Controller):
         above and below that person; names only for people who chose to show them."""
         if month is not None and not MONTH.match(month):
             raise ValidationException(f"month: {month!r} is not YYYY-MM")
-        simulated = _programme(views, programme_id).simulated
+        programme = _programme(views, programme_id)
+        if cohort is not None:
+            _cohort_of(programme, cohort)
         scope = cohort_scope(cohort, month) if cohort else programme_scope(programme_id, month)
-        if around_person is not None:
-            return Leaderboard(scope, around(views, scope, around_person, limit), simulated)
-        return Leaderboard(scope, top(views, scope, limit), simulated)
+        if around_person is None:
+            return Leaderboard(scope, top(views, scope, limit), programme.simulated)
+        entries = around(views, scope, around_person, limit)
+        if not entries:
+            raise NotFound(f"{around_person} is not on the board {scope}")
+        return Leaderboard(scope, entries, programme.simulated)
 
 
 class PeopleController(Controller):
@@ -100,6 +103,21 @@ class PeopleController(Controller):
         if not paths:
             raise NotFound(f"no enrolment of {person_id}")
         return paths
+
+
+def _utc(known_at: datetime | None) -> datetime | None:
+    """`known_at` as a UTC instant; without a time zone it is read as UTC."""
+    if known_at is None:
+        return None
+    try:
+        return known_at.astimezone(UTC) if known_at.tzinfo else known_at.replace(tzinfo=UTC)
+    except (OverflowError, ValueError):
+        raise ValidationException(f"known_at: {known_at.isoformat()} is out of range") from None
+
+
+def _cohort_of(programme: ProgrammeSummary, cohort_id: str) -> None:
+    if cohort_id not in {c.cohort_id for c in programme.cohorts}:
+        raise NotFound(f"cohort {cohort_id!r} is not in programme {programme.code}")
 
 
 def _programme(views: ViewStore, programme_id: str) -> ProgrammeSummary:

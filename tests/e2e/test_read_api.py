@@ -106,3 +106,27 @@ def test_a_figure_links_to_the_people_and_positions_it_counts(
 
 def test_evidence_of_an_unknown_figure_is_404(client: TestClient[Litestar]) -> None:
     assert client.get("/api/programmes/oulad/outcomes/happiness/evidence").status_code == 404
+
+
+def test_a_known_at_beyond_the_calendar_is_400_naming_it(client: TestClient[Litestar]) -> None:
+    response = client.get(
+        "/api/programmes/oulad/outcomes", params={"known_at": "9999-12-31T23:59:59-12:00"}
+    )
+    assert (response.status_code, "known_at" in response.text) == (400, True)
+
+
+def test_a_cohort_of_another_programme_is_404(client: TestClient[Litestar]) -> None:
+    board = client.get(
+        "/api/programmes/ort-france-2017/leaderboard", params={"cohort": "AAA-2013J"}
+    )
+    proof = client.get(
+        "/api/programmes/ort-france-2017/outcomes/completed/evidence",
+        params={"cohort": "AAA-2013J"},
+    )
+    assert (board.status_code, proof.status_code) == (404, 404)
+    assert "AAA-2013J' is not in programme ort-france-2017" in board.text
+
+
+def test_around_somebody_not_on_the_board_is_404(client: TestClient[Litestar]) -> None:
+    response = client.get("/api/programmes/oulad/leaderboard", params={"around": "nobody"})
+    assert response.status_code == 404

@@ -258,3 +258,13 @@ def test_a_defined_path_read_back_from_the_log_keeps_its_kinds_and_dates() -> No
     assert again.steps == PARIS_PATH
     assert (type(again.steps[0]), type(again.steps[0].kind)) == (PathStep, StepKind)
     assert again.steps[1].due_on == date(2017, 5, 1)
+
+
+def test_an_enrolment_that_ended_offers_no_next_step(
+    views: Views, programme: Programme, awa: Trainee
+) -> None:
+    awa.submit_assessment(PARIS, "TMA-1", 72.0, False, date(2017, 3, 30))
+    awa.leave(PARIS, LeftReason.DROPPED_OUT, date(2017, 4, 2))
+    views.record(programme, awa)
+    [paris] = path_of(views.store, "FT-0001")
+    assert (paris.left_on, paris.remaining, paris.next_step) == (date(2017, 4, 2), 2, None)
