@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import time
 from pathlib import Path
 
 import click
-from eventsourcing.persistence import OperationalError
 
 from domain.application import Tremplin
 from domain.errors import DomainError
-from infra.bootstrap import build_application
+from infra.cli_context import TremplinCommands, load_settings, open_application
+from infra.cli_projections import catch_up_views, projections
 from infra.event_log import LogFilter, event_as_dict, known_event_types, read_log
 from infra.importers.csv_rows import ImportRowError
 from infra.importers.oulad import import_oulad
@@ -23,10 +21,7 @@ from infra.programme_file import (
     load_programme,
     read_programme_file,
 )
-from infra.settings import Settings, SettingsError
 from infra.simulator import SimulationError, SimulationReport, simulate
-from projections.read_models import ReadModels, every_projection
-from projections.store import PositionMoved, ViewStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORT_PROGRAMME = DATA / "programmes" / "ort-france-2017-2018.toml"
@@ -36,53 +31,12 @@ SIMULATION_SEED = 2017  # the seed of the history `init` simulates
 SIMULATED_TRAINEES = 1200  # ORT France's pledge
 
 
-def _settings() -> Settings:
-    try:
-        return Settings.from_env(os.environ)
-    except SettingsError as error:
-        raise click.UsageError(str(error)) from None
-
-
-def _app(*, existing: bool = False) -> Tremplin:
-    """The application on the configured log; `existing` for commands that only read it."""
-    settings = _settings()
-    where = settings.database_path.resolve()
-    if existing and not settings.database_path.is_file():
-        raise click.ClickException(f"no log at {where}: run `tremplin init` (TREMPLIN_DATA_DIR)")
-    try:
-        return build_application(settings)
-    except OSError as error:
-        raise click.ClickException(
-            f"cannot use {where} (TREMPLIN_DATA_DIR): {error.strerror or error}"
-        ) from None
-
-
-class TremplinCommands(click.Group):
-    """Turns the errors a person can act on into one line, without a traceback."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except DomainError as error:
-            raise click.ClickException(str(error)) from None
-        except PositionMoved as error:
-            raise click.ClickException(
-                f"{error}: another runner (the server?) is following the log and applies"
-                " the same projection; it will finish the rebuild, or stop it and run again"
-            ) from None
-        except OperationalError as error:
-            if "locked" not in str(error):
-                raise
-            timeout = _settings().sqlite_lock_timeout
-            raise click.ClickException(
-                f"another process is writing to the log; gave up after {timeout} s"
-                " (TREMPLIN_SQLITE_LOCK_TIMEOUT)"
-            ) from None
-
-
 @click.group(cls=TremplinCommands)
 def main() -> None:
     """Tremplin: an event-sourced platform for job-insertion training programmes."""
+
+
+main.add_command(projections)
 
 
 @main.command()
@@ -113,7 +67,7 @@ def main() -> None:
 def init(programme_file: Path, oulad_dir: Path, simulated: int) -> None:
     """Load the ORT France programme, import the OULAD histories and simulate the
     programme's history (idempotent)."""
-    app = _app()
+    app = open_application()
     spec = _load(app, programme_file)
     _import(app, oulad_dir)
     if simulated:
@@ -122,7 +76,7 @@ def init(programme_file: Path, oulad_dir: Path, simulated: int) -> None:
             f"Simulation: {report.trainees:,} trainees, {report.events_recorded:,} new events"
             " (simulated data)"
         )
-    _catch_up_views(app)
+    catch_up_views(app)
 
 
 @main.command()
@@ -141,10 +95,10 @@ def serve(host: str | None, port: int | None) -> None:
 
     from web.app import create_app
 
-    settings = _settings()
+    settings = load_settings()
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
-    app = _app()
+    app = open_application()
     click.echo(f"Tremplin: http://{host}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(settings, app), host=host, port=port, log_level="warning")
 
@@ -158,65 +112,7 @@ def programme() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def programme_load(file: Path) -> None:
     """Load a programme file (TOML); loading it again records nothing."""
-    _load(_app(), file)
-
-
-@main.group()
-def projections() -> None:
-    """Read models: follow the log, report lag, rebuild."""
-
-
-def _read_models() -> ReadModels:
-    app = _app(existing=True)
-    return ReadModels(app, ViewStore(_settings().views_path), every_projection(app))
-
-
-@projections.command("run")
-@click.option("--once", is_flag=True, help="Catch up, then stop.")
-@click.option(
-    "--poll",
-    type=click.FloatRange(0.05, 60),
-    default=1.0,
-    show_default=True,
-    help="Seconds between looks at the log.",
-)
-def projections_run(once: bool, poll: float) -> None:
-    """Keep the read models up to date (the server does this itself in embedded mode)."""
-    read_models = _read_models()
-    while True:
-        applied = sum(n.last - n.first + 1 for n in read_models.catch_up())
-        if applied or once:
-            head = read_models.app.recorder.max_notification_id() or 0
-            click.echo(f"read models up to position {head:,} ({applied:,} positions read)")
-        if once:
-            return
-        time.sleep(poll)
-
-
-@projections.command("status")
-def projections_status() -> None:
-    """Each projection's position, the log head and the lag."""
-    read_models = _read_models()
-    click.echo(f"{'projection':<16} {'position':>10} {'head':>10} {'lag':>8}")
-    for status in read_models.status():
-        click.echo(f"{status.name:<16} {status.position:>10,} {status.head:>10,} {status.lag:>8,}")
-
-
-@projections.command("rebuild")
-@click.argument("name", required=False)
-def projections_rebuild(name: str | None) -> None:
-    """Drop and rebuild one projection (or all) from the whole log."""
-    read_models = _read_models()
-    names = [name] if name else list(read_models.projections)
-    unknown = [n for n in names if n not in read_models.projections]
-    if unknown:
-        known = ", ".join(read_models.projections)
-        raise click.BadParameter(f"unknown {unknown[0]}; known: {known}", param_hint="NAME")
-    head = read_models.app.recorder.max_notification_id() or 0
-    for each in names:
-        with click.progressbar(length=head, label=each, file=sys.stderr) as bar:
-            position = read_models.rebuild(each, on_batch=bar.update)
-        click.echo(f"{each}: rebuilt up to position {position:,}")
+    _load(open_application(), file)
 
 
 @main.command("simulate")
@@ -238,7 +134,7 @@ def simulate_command(trainees: int, seed: int, code: str | None) -> None:
     """Record a simulated programme history, marked as such; the same seed records nothing
     twice."""
     code = code or _read_spec(ORT_PROGRAMME).code
-    report = _simulate(_app(), code, trainees, seed)
+    report = _simulate(open_application(), code, trainees, seed)
     click.echo(
         f"Simulation of {report.programme} (seed {report.seed}): {report.trainees:,} trainees,"
         f" {report.commands:,} commands, {report.replayed:,} already recorded,"
@@ -256,7 +152,7 @@ def import_() -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 def import_oulad_command(directory: Path) -> None:
     """Replay an OULAD folder as programme `oulad`; a rerun continues where it stopped."""
-    _import(_app(), directory)
+    _import(open_application(), directory)
 
 
 @main.command()
@@ -290,7 +186,7 @@ def events(
             f" known: {', '.join(sorted(known_event_types()))}",
             param_hint="--type",
         )
-    app = _app(existing=True)
+    app = open_application(existing=True)
     selection = LogFilter(frozenset(types), person_ref, cohort_id, first, last)
     for position, topic, event in read_log(app, selection):
         row = event_as_dict(position, topic, event, personal=with_personal)
@@ -313,18 +209,6 @@ def _summary(row: dict[str, object]) -> str:
         "originator_topic",
     }
     return " ".join(f"{k}={v}" for k, v in row.items() if k not in skip)
-
-
-def _catch_up_views(app: Tremplin) -> None:
-    """Bring the read models up to the log, so that the first pages show everything."""
-    read_models = ReadModels(app, ViewStore(_settings().views_path), every_projection(app))
-    started = time.perf_counter()
-    read_models.catch_up()
-    head = app.recorder.max_notification_id() or 0
-    click.echo(
-        f"Views: {len(read_models.projections)} read models up to position {head:,}"
-        f" in {time.perf_counter() - started:.0f} s"
-    )
 
 
 def _load(app: Tremplin, file: Path) -> ProgrammeFile:
