@@ -16,10 +16,8 @@ import pytest
 from litestar import Litestar, post
 from litestar.params import JSONBody
 from litestar.testing import TestClient
+from log_givens import given_a_cohort_and_a_person
 
-from domain.application import Tremplin
-from domain.programme import Targets
-from domain.values import Period, PersonalDetails
 from infra.bootstrap import build_application
 from infra.settings import Settings
 from web.errors import EXCEPTION_HANDLERS
@@ -50,13 +48,6 @@ def client(tmp_path: Path) -> Iterator[TestClient[Litestar]]:
 
     with TestClient(Litestar([enrol], exception_handlers=EXCEPTION_HANDLERS)) as client:
         yield client
-
-
-def given_a_cohort_and_a_person(app: Tremplin) -> None:
-    period = Period(date(2017, 7, 1), date(2018, 12, 31))
-    app.launch_programme("ort", "ORT", (), period, Targets(), occurred_on=date(2017, 7, 1))
-    app.open_cohort("ort", "dev-1", "web", period, occurred_on=date(2017, 7, 1))
-    app.register_trainee("p-1", PersonalDetails(), occurred_on=date(2017, 8, 1))
 
 
 def body(**changes: str) -> dict[str, str]:

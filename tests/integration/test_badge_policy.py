@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from eventsourcing.utils import get_topic
+from log_givens import app_at
 
 from domain.application import Tremplin
 from domain.badges import Badge
 from domain.programme import Targets
 from domain.values import Period, PersonalDetails
-from infra.bootstrap import build_application
 from infra.settings import Settings
 from projections.badge_policy import award_due_badges
 from projections.gamification import Gamification
@@ -20,12 +20,7 @@ from projections.leaderboard import Leaderboard, cohort_scope, full_names_from_l
 from projections.runner import catch_up, prepare
 from projections.store import ViewStore
 
-TODAY = date(2019, 1, 1)
 START = date(2017, 9, 4)
-
-
-def app_at(data_dir: Path) -> Tremplin:
-    return build_application(Settings(data_dir=data_dir), clock=lambda: TODAY)
 
 
 def given_a_week_of_learning(app: Tremplin) -> None:

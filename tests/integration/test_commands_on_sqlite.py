@@ -8,28 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from eventsourcing.utils import get_topic
+from log_givens import app_at, given_a_cohort_and_a_person
 
-from domain.application import Tremplin
 from domain.commands import CommandRecord
 from domain.ids import trainee_id
-from domain.programme import Targets
 from domain.trainee import Trainee
-from domain.values import Period, PersonalDetails
-from infra.bootstrap import build_application
-from infra.settings import Settings
-
-TODAY = date(2019, 1, 1)
-
-
-def app_at(data_dir: Path) -> Tremplin:
-    return build_application(Settings(data_dir=data_dir), clock=lambda: TODAY)
-
-
-def given_a_cohort_and_a_person(app: Tremplin) -> None:
-    period = Period(date(2017, 7, 1), date(2018, 12, 31))
-    app.launch_programme("ort", "ORT", (), period, Targets(), occurred_on=date(2017, 7, 1))
-    app.open_cohort("ort", "dev-1", "web", period, occurred_on=date(2017, 7, 1))
-    app.register_trainee("p-1", PersonalDetails(), occurred_on=date(2017, 8, 1))
 
 
 def enrol_once(data_dir: Path, start: Any, results: Any) -> None:

@@ -5,14 +5,13 @@ Expected figures are recounted from the CSV files here, not copied from the impo
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from datetime import date
 from itertools import pairwise
 from typing import Any
 
 from eventsourcing.utils import get_topic
-from oulad_sample import OULAD
+from oulad_sample import OULAD, oulad_rows
 
 from domain.application import Tremplin
 from domain.ids import trainee_id
@@ -26,11 +25,6 @@ from infra.settings import Settings
 Imported = tuple[Tremplin, Settings]
 
 
-def csv_rows(name: str) -> list[dict[str, str]]:
-    with (OULAD / name).open(newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def events_of(app: Tremplin, *classes: type) -> list[Any]:
     topics = [get_topic(cls) for cls in classes]
     found, start = [], 1
@@ -41,7 +35,7 @@ def events_of(app: Tremplin, *classes: type) -> list[Any]:
 
 
 def test_the_csv_files_hold_the_figures_the_issue_quotes() -> None:
-    info, submissions = csv_rows("studentInfo.csv"), csv_rows("studentAssessment.csv")
+    info, submissions = oulad_rows("studentInfo.csv"), oulad_rows("studentAssessment.csv")
     assert (len(info), len({r["id_student"] for r in info}), len(submissions)) == (
         12489,
         12400,
@@ -58,7 +52,7 @@ def test_the_csv_files_hold_the_figures_the_issue_quotes() -> None:
 
 def test_every_enrolment_of_every_person_is_recorded(imported: Imported) -> None:
     app, _ = imported
-    info = csv_rows("studentInfo.csv")
+    info = oulad_rows("studentInfo.csv")
     registered = events_of(app, Trainee.Registered)
     enrolled = events_of(app, Trainee.Enrolled)
     assert len(registered) == len({r["id_student"] for r in info}) == 12400
@@ -77,7 +71,7 @@ def test_every_submission_is_recorded_with_its_score_or_none(
     assert sum(e.score is None for e in submitted) == 18
     assert sum(e.credited for e in submitted) == 713
     assert sum(e.score for e in submitted if e.score is not None) == sum(
-        float(r["score"]) for r in csv_rows("studentAssessment.csv") if r["score"]
+        float(r["score"]) for r in oulad_rows("studentAssessment.csv") if r["score"]
     )
 
 
@@ -92,7 +86,7 @@ def test_final_results_become_one_leaving_per_enrolment(
         FinalResult.FAIL: 3572,
         FinalResult.DISTINCTION: 1607,
     }
-    withdrawn = sum(r["date_unregistration"] != "" for r in csv_rows("studentRegistration.csv"))
+    withdrawn = sum(r["date_unregistration"] != "" for r in oulad_rows("studentRegistration.csv"))
     assert Counter(e.reason for e in left)[LeftReason.DROPPED_OUT] == withdrawn == 9
     assert Counter(e.reason for e in left)[LeftReason.COMPLETED] == 7310 + 1607
 
@@ -112,7 +106,7 @@ def test_a_person_in_two_cohorts_is_one_trainee_with_two_enrolments(
     app, _ = imported
     twice = [
         s
-        for s, n in Counter(r["id_student"] for r in csv_rows("studentInfo.csv")).items()
+        for s, n in Counter(r["id_student"] for r in oulad_rows("studentInfo.csv")).items()
         if n == 2
     ]
     assert len(twice) == 89

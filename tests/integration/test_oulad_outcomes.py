@@ -20,9 +20,6 @@ AFTER_EVERYTHING = date(2016, 1, 1)
 MID_2013J = date(2014, 1, 1)  # the 2013J presentations run until mid-2014
 
 
-csv_rows, cohort = oulad_rows, cohort_of
-
-
 @pytest.fixture(scope="module")
 def views(
     imported: tuple[Tremplin, Settings], tmp_path_factory: pytest.TempPathFactory
@@ -42,18 +39,18 @@ def report(views: ViewStore) -> OutcomeReport:
 def test_every_cohort_counts_the_enrolled_and_completed_the_csv_files_show(
     report: OutcomeReport,
 ) -> None:
-    info = csv_rows("studentInfo.csv")
+    info = oulad_rows("studentInfo.csv")
     withdrawn = {
-        (cohort(row), row["id_student"])
-        for row in csv_rows("studentRegistration.csv")
+        (cohort_of(row), row["id_student"])
+        for row in oulad_rows("studentRegistration.csv")
         if row["date_unregistration"]
     }
-    enrolled = Counter(cohort(row) for row in info)
+    enrolled = Counter(cohort_of(row) for row in info)
     completed = Counter(
-        cohort(row)
+        cohort_of(row)
         for row in info
         if row["final_result"] in ("Pass", "Distinction")
-        and (cohort(row), row["id_student"]) not in withdrawn
+        and (cohort_of(row), row["id_student"]) not in withdrawn
     )
     assert len(report.by_cohort) == len(enrolled) == 12
     for cohort_id, parts in report.by_cohort.items():
@@ -65,7 +62,7 @@ def test_every_cohort_counts_the_enrolled_and_completed_the_csv_files_show(
 
 
 def test_the_programme_counts_each_of_its_12400_people_once(report: OutcomeReport) -> None:
-    info = csv_rows("studentInfo.csv")
+    info = oulad_rows("studentInfo.csv")
     first_rows = {row["id_student"]: row for row in reversed(info)}  # the first row wins
     trained = {r["id_student"] for r in info if r["final_result"] in ("Pass", "Distinction")}
     assert report.figures["enrolled"].value == len(first_rows) == 12400
@@ -82,7 +79,7 @@ def test_on_1_january_2014_nobody_has_completed_and_only_the_registered_are_enro
 ) -> None:
     registered = {
         row["id_student"]
-        for row in csv_rows("studentRegistration.csv")
+        for row in oulad_rows("studentRegistration.csv")
         if date(int(row["code_presentation"][:4]), 10, 1)
         + timedelta(days=int(row["date_registration"]))
         <= MID_2013J

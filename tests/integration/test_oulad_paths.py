@@ -22,9 +22,6 @@ from projections.store import ViewStore
 AAA_2013J_STARTS = date(2013, 10, 1)
 
 
-csv_rows, cohort = oulad_rows, cohort_of
-
-
 @pytest.fixture(scope="module")
 def views(
     imported: tuple[Tremplin, Settings], tmp_path_factory: pytest.TempPathFactory
@@ -38,7 +35,7 @@ def views(
 def test_a_student_of_aaa_2013j_has_its_assessments_as_steps_in_due_date_order(
     views: ViewStore,
 ) -> None:
-    assessments = [r for r in csv_rows("assessments.csv") if cohort(r) == "AAA-2013J"]
+    assessments = [r for r in oulad_rows("assessments.csv") if cohort_of(r) == "AAA-2013J"]
     expected = sorted(assessments, key=lambda r: (r["date"] == "", int(r["date"] or 0)))
     [path] = path_of(views, "oulad-11391")
     assert path.cohort_id == "AAA-2013J"
@@ -53,10 +50,10 @@ def test_a_student_of_aaa_2013j_has_its_assessments_as_steps_in_due_date_order(
 
 
 def test_oulad_11391_has_done_1752_1753_and_1754_as_the_csv_says(views: ViewStore) -> None:
-    assessments = [r["id_assessment"] for r in csv_rows("assessments.csv")]
+    assessments = [r["id_assessment"] for r in oulad_rows("assessments.csv")]
     submitted = {
         r["id_assessment"]: AAA_2013J_STARTS + timedelta(days=int(r["date_submitted"]))
-        for r in csv_rows("studentAssessment.csv")
+        for r in oulad_rows("studentAssessment.csv")
         if r["id_student"] == "11391" and r["id_assessment"] in assessments
     }
     [path] = path_of(views, "oulad-11391")
@@ -82,7 +79,7 @@ def test_oulad_11391_has_done_1752_1753_and_1754_as_the_csv_says(views: ViewStor
 def test_every_submission_gets_one_step_done_and_every_cohort_has_its_path(
     views: ViewStore,
 ) -> None:
-    submissions = csv_rows("studentAssessment.csv")
+    submissions = oulad_rows("studentAssessment.csv")
     pairs = {(r["id_assessment"], r["id_student"]) for r in submissions}
     [[done]] = views.query("SELECT COUNT(*) FROM learner_path_progress")
     assert done == len(pairs) == len(submissions) == 36184
@@ -90,8 +87,8 @@ def test_every_submission_gets_one_step_done_and_every_cohort_has_its_path(
         views.query("SELECT cohort_id, COUNT(*) FROM learner_path_steps GROUP BY cohort_id")
     )
     per_cohort: dict[str, int] = {}
-    for row in csv_rows("assessments.csv"):
-        per_cohort[cohort(row)] = per_cohort.get(cohort(row), 0) + 1
+    for row in oulad_rows("assessments.csv"):
+        per_cohort[cohort_of(row)] = per_cohort.get(cohort_of(row), 0) + 1
     assert steps == per_cohort
     [[timeline]] = views.query("SELECT COUNT(*) FROM learner_path_timeline")
     assert timeline == 12489 + 36184 + 12489  # enrolments, submissions, leavings

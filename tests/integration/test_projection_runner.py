@@ -10,23 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from log_givens import app_at
 from oulad_sample import build_oulad_sample
 
-from domain.application import Tremplin
 from domain.values import PersonalDetails
-from infra.bootstrap import build_application
 from infra.importers.oulad import import_oulad
-from infra.settings import Settings
 from projections.catalogue import Catalogue
 from projections.read_models import ReadModels
 from projections.runner import catch_up, prepare
 from projections.store import ViewStore
 
 CRASH_AFTER = 25  # events into the second batch
-
-
-def app_at(data_dir: Path) -> Tremplin:
-    return build_application(Settings(data_dir=data_dir), clock=lambda: date(2019, 1, 1))
 
 
 @pytest.fixture
