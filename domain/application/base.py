@@ -10,6 +10,8 @@ import functools
 import hashlib
 import inspect
 import json
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, is_dataclass
@@ -230,6 +232,9 @@ class TremplinBase(Application[UUID]):
                     return replay
                 if attempt == SAVE_ATTEMPTS:
                     raise
+                # A short random pause, growing with each loss, so that two busy
+                # writers on one aggregate stop colliding in step.
+                time.sleep(random.uniform(0, 0.002 * attempt))
                 continue
             position = recordings[-1].notification.id
             return CommandResult(result, position=position, recorded=len(recordings))
