@@ -27,6 +27,7 @@ class FinalResult(StrEnum):
 class ConsentScope(StrEnum):
     SHARE_WITH_JOBCENTRE = "share_with_jobcentre"
     LEADERBOARD = "leaderboard"
+    SHARE_WITH_EMPLOYERS = "share_with_employers"  # employers matched with them see their profile
 
 
 class LeaderboardDisplay(StrEnum):

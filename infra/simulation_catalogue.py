@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from domain.learning import CertificationScheme
 from domain.values import ContractType, FollowUpStatus
 
-GENERATOR = "tremplin-simulator/1"  # a change to what a seed generates is a new version
+GENERATOR = "tremplin-simulator/2"  # a change to what a seed generates is a new version
 
 
 @dataclass(frozen=True)

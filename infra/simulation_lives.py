@@ -7,6 +7,7 @@ it), and the steps are then replayed in order of `occurred_on`.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,7 @@ DISPLAYS = (
     (LeaderboardDisplay.HIDDEN, 0.15),
     (None, 0.20),  # never asked to be on the leaderboard
 )
+SHARING_WITH_EMPLOYERS = 0.7  # the share of people who let matched employers see their profile
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,20 @@ def write_arrival(planner: Planner, person: Person) -> None:
         chosen = pseudonym if display is LeaderboardDisplay.PSEUDONYM else None
         board = (ref, ConsentScope.LEADERBOARD, display, chosen)
         planner.add(ref, "give_consent", board, first.enrolled_on, me)
+    if shares_with_employers(ref):
+        employers = (ref, ConsentScope.SHARE_WITH_EMPLOYERS, None, None)
+        planner.add(ref, "give_consent", employers, first.enrolled_on, me)
+
+
+def shares_with_employers(ref: str) -> bool:
+    """Whether a simulated person consents to employers seeing their profile (about 70%).
+
+    Decided by a hash of their reference, not by the seeded stream: this consent came
+    after the rest of the generator, and drawing it from the stream would have moved
+    every later draw of a seed (its dates, scores and outcomes).
+    """
+    digest = hashlib.sha256(f"share_with_employers/{ref}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < SHARING_WITH_EMPLOYERS
 
 
 def write_learning(planner: Planner, cohort: Cohort) -> None:

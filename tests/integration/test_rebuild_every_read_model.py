@@ -41,7 +41,8 @@ def rows_of(store: ViewStore, tables: tuple[str, ...]) -> dict[str, list[tuple[A
 
 
 @pytest.mark.parametrize(
-    "name", ["catalogue", "learner_paths", "outcomes", "gamification", "leaderboard"]
+    "name",
+    ["catalogue", "learner_paths", "people_access", "outcomes", "gamification", "leaderboard"],
 )
 def test_a_rebuilt_read_model_has_the_same_rows(read_models: ReadModels, name: str) -> None:
     tables = read_models.projections[name].tables

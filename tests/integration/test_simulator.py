@@ -18,7 +18,7 @@ from domain.errors import AlreadyExists
 from domain.placement import FollowUpRecorded
 from domain.programme import Programme
 from domain.trainee import Trainee
-from domain.values import FollowUpStatus
+from domain.values import ConsentScope, FollowUpStatus
 from infra.bootstrap import build_application
 from infra.cli import ORT_PROGRAMME, main
 from infra.programme_file import load_programme
@@ -26,6 +26,7 @@ from infra.settings import Settings
 from infra.simulation_catalogue import GENERATOR
 from infra.simulator import SimulationError, simulate
 from projections.catalogue import Catalogue, programmes
+from projections.people_access import PeopleAccess, access_of, all_person_refs
 from projections.runner import catch_up, prepare
 from projections.store import ViewStore
 
@@ -233,3 +234,29 @@ def test_simulating_a_programme_that_is_not_loaded_says_to_load_it(tmp_path: Pat
 
     assert result.exit_code == 1
     assert "there is no programme nowhere: load it first" in result.output
+
+
+def test_about_seven_in_ten_simulated_trainees_let_employers_see_their_profile(
+    simulated: tuple[Tremplin, int], history: list[Any], tmp_path: Path
+) -> None:
+    app, _ = simulated
+    sharing = [
+        e.originator_id
+        for e in history
+        if isinstance(e, Trainee.ConsentGiven) and e.scope is ConsentScope.SHARE_WITH_EMPLOYERS
+    ]
+    store = ViewStore(tmp_path / "views.sqlite")
+    prepare(store, PeopleAccess())
+    catch_up(app, store, PeopleAccess())
+    sim_refs = [ref for ref in all_person_refs(store) if ref.startswith("sim-42-")]
+    shown = [
+        ref
+        for ref in sim_refs
+        if (access := access_of(store, ref)) and access.shares_with_employers
+    ]
+    store.close()
+
+    assert len(sharing) == len(set(sharing))  # once each
+    assert 0.60 * TRAINEES <= len(sharing) <= 0.80 * TRAINEES
+    assert len(sim_refs) == TRAINEES
+    assert len(shown) == len(sharing)
