@@ -1,0 +1,161 @@
+"""Failed logins are limited per account and per address, in fixed windows on an injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+import pytest
+from litestar.stores.memory import MemoryStore
+
+from web.login_limits import LoginLimits, LoginThrottle
+
+pytestmark = pytest.mark.anyio
+
+ACCOUNT = "account-hash-of-camille@example.org"
+OTHER_ACCOUNT = "account-hash-of-dominique@example.org"
+ADDRESS = "203.0.113.7"
+OTHER_ADDRESS = "198.51.100.4"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+class Clock:
+    """Seconds that only move when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1_500_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def throttle(store: MemoryStore, clock: Clock) -> LoginThrottle:
+    return LoginThrottle(store, LoginLimits(), clock=clock)
+
+
+async def fail(throttle: LoginThrottle, times: int, account: str, address: str) -> None:
+    for _ in range(times):
+        await throttle.failed(account, address)
+
+
+async def test_five_failures_are_allowed_then_the_account_waits_the_window(
+    throttle: LoginThrottle, clock: Clock
+) -> None:
+    for _ in range(5):
+        assert await throttle.retry_after(ACCOUNT, ADDRESS) == 0
+        await throttle.failed(ACCOUNT, ADDRESS)
+
+    assert await throttle.retry_after(ACCOUNT, ADDRESS) == 900
+    clock.now += 100.5
+    assert await throttle.retry_after(ACCOUNT, ADDRESS) == 800
+    assert await throttle.retry_after(ACCOUNT, OTHER_ADDRESS) == 800
+
+
+async def test_another_account_from_the_same_address_is_not_held_by_the_account_limit(
+    throttle: LoginThrottle,
+) -> None:
+    await fail(throttle, 5, ACCOUNT, ADDRESS)
+
+    assert await throttle.retry_after(ACCOUNT, ADDRESS) == 900
+    assert await throttle.retry_after(OTHER_ACCOUNT, ADDRESS) == 0
+
+
+async def test_twenty_failures_from_an_address_hold_every_account_from_it(
+    throttle: LoginThrottle, clock: Clock
+) -> None:
+    for n in range(19):
+        await throttle.failed(f"account-{n}", ADDRESS)
+    assert await throttle.retry_after("account-never-tried", ADDRESS) == 0
+
+    clock.now += 60
+    await throttle.failed("account-19", ADDRESS)
+
+    assert await throttle.retry_after("account-never-tried", ADDRESS) == 840
+    assert await throttle.retry_after("account-never-tried", OTHER_ADDRESS) == 0
+
+
+async def test_a_success_clears_the_account_counter_but_not_the_address_one(
+    throttle: LoginThrottle,
+) -> None:
+    await fail(throttle, 5, ACCOUNT, ADDRESS)
+    await fail(throttle, 14, OTHER_ACCOUNT, ADDRESS)  # 19 from ADDRESS
+
+    await throttle.succeeded(ACCOUNT, ADDRESS)
+    assert await throttle.retry_after(ACCOUNT, ADDRESS) == 0
+
+    await throttle.failed(ACCOUNT, ADDRESS)  # the 20th from ADDRESS, the 1st for ACCOUNT
+    assert await throttle.retry_after(ACCOUNT, OTHER_ADDRESS) == 0
+    assert await throttle.retry_after(ACCOUNT, ADDRESS) == 900
+
+
+async def test_the_block_lifts_when_the_window_has_passed(
+    throttle: LoginThrottle, clock: Clock
+) -> None:
+    await fail(throttle, 5, ACCOUNT, ADDRESS)
+
+    clock.now += 899.5
+    assert await throttle.retry_after(ACCOUNT, ADDRESS) == 1
+    clock.now += 0.5
+    assert await throttle.retry_after(ACCOUNT, ADDRESS) == 0
+
+    await throttle.failed(ACCOUNT, ADDRESS)  # opens a new window: one failure, not six
+    assert await throttle.retry_after(ACCOUNT, ADDRESS) == 0
+
+
+async def test_the_limits_and_window_are_the_callers(store: MemoryStore, clock: Clock) -> None:
+    throttle = LoginThrottle(store, LoginLimits(per_account=2, window_seconds=60), clock=clock)
+
+    await fail(throttle, 2, ACCOUNT, ADDRESS)
+
+    assert await throttle.retry_after(ACCOUNT, ADDRESS) == 60
+
+
+async def test_store_keys_hold_hashes_never_the_raw_account_or_address(
+    throttle: LoginThrottle, store: MemoryStore
+) -> None:
+    await throttle.failed(ACCOUNT, ADDRESS)
+
+    keys = set(store._store)
+    assert keys == {
+        f"login-limits:account:{hashlib.sha256(ACCOUNT.encode()).hexdigest()}",
+        f"login-limits:address:{hashlib.sha256(ADDRESS.encode()).hexdigest()}",
+    }
+    assert not any(ACCOUNT in key or ADDRESS in key or "@" in key for key in keys)
+
+
+async def test_the_store_forgets_a_counter_when_its_window_ends(
+    throttle: LoginThrottle, store: MemoryStore, clock: Clock
+) -> None:
+    await throttle.failed(ACCOUNT, ADDRESS)
+    clock.now += 300
+    await throttle.failed(ACCOUNT, ADDRESS)
+
+    expiries = [await store.expires_in(key) for key in store._store]
+    assert expiries == [pytest.approx(600, abs=1)] * 2
+
+
+async def test_concurrent_failures_are_all_counted(throttle: LoginThrottle) -> None:
+    await asyncio.gather(*(throttle.failed(f"account-{n}", ADDRESS) for n in range(19)))
+    assert await throttle.retry_after("account-never-tried", ADDRESS) == 0
+
+    await asyncio.gather(*(throttle.failed(ACCOUNT, OTHER_ADDRESS) for _ in range(5)))
+
+    assert await throttle.retry_after("account-never-tried", ADDRESS) == 0
+    await throttle.failed("account-19", ADDRESS)
+    assert await throttle.retry_after("account-never-tried", ADDRESS) == 900
+    assert await throttle.retry_after(ACCOUNT, OTHER_ADDRESS) == 900
