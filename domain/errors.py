@@ -82,3 +82,9 @@ class CommandConflict(DomainError):
     """The same command id was already used for a different command."""
 
     code = "command-conflict"
+
+
+class NotADemoDatabase(DomainError):
+    """Demo data (demo accounts) only goes into a log that began as a demo."""
+
+    code = "not-a-demo-database"

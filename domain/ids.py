@@ -43,3 +43,17 @@ def offer_id(offer_ref: str) -> UUID:
 
 def command_record_id(command_id: str) -> UUID:
     return _id("command", command_id)
+
+
+def account_id(login: str) -> UUID:
+    """From the normalised email: one account per address, found without an index."""
+    return _id("account", login)
+
+
+def api_key_id(key_id: str) -> UUID:
+    return _id("apikey", key_id)
+
+
+def installation_id() -> UUID:
+    """The one installation a log belongs to (its demo marker's aggregate)."""
+    return _id("installation", "this")

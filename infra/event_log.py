@@ -25,8 +25,13 @@ DOMAIN_MODULES = (
     "domain.placement",
     "domain.commands",
     "domain.badges",
+    "domain.accounts",
+    "domain.installation",
 )
 HIDDEN = "[personal data hidden]"
+# Hashes of passwords and API keys: never shown, whoever reads the log.
+SECRETS = frozenset({"password_hash", "secret_hash"})
+WITHHELD = "[secret withheld]"
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,8 @@ def event_as_dict(
         for k, v in vars(event).items()
         if k not in ("originator_id", "originator_version", "timestamp")
     }
+    for name in SECRETS & state.keys():
+        state[name] = WITHHELD
     if not personal and "personal" in state:
         state["personal"] = HIDDEN if state["personal"] is not None else None
     return {

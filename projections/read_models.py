@@ -8,12 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.application import Tremplin
+from projections.accounts import Accounts
 from projections.badge_policy import award_due_badges
 from projections.catalogue import Catalogue
 from projections.gamification import Gamification
 from projections.leaderboard import Leaderboard, full_names_from_log
 from projections.learner_paths import LearnerPaths
 from projections.outcomes import Outcomes
+from projections.people_access import PeopleAccess
 from projections.runner import GapWatch, Notice, Projection, catch_up, prepare
 from projections.store import PositionMoved, ViewStore, reset
 
@@ -34,6 +36,8 @@ def every_projection(app: Tremplin) -> list[Projection]:
     return [
         Catalogue(),
         LearnerPaths(),
+        PeopleAccess(),
+        Accounts(),
         Outcomes(),
         Gamification(),
         Leaderboard(full_names_from_log(app)),

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from domain.application.accounts import AccountCommands
 from domain.application.badges import BadgeCommands
 from domain.application.base import CommandResult, UnitOfWork
 from domain.application.coaching import CoachingCommands
+from domain.application.installation import InstallationCommands
 from domain.application.learning import LearningCommands
 from domain.application.placement import PlacementCommands
 from domain.application.programmes import ProgrammeCommands
 
 
 class Tremplin(
-    ProgrammeCommands, LearningCommands, CoachingCommands, PlacementCommands, BadgeCommands
+    ProgrammeCommands,
+    LearningCommands,
+    CoachingCommands,
+    PlacementCommands,
+    BadgeCommands,
+    AccountCommands,
+    InstallationCommands,
 ):
     """The whole platform's commands; saves go to one log, in one transaction per command."""
 

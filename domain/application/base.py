@@ -236,6 +236,8 @@ class TremplinBase(Application[UUID]):
                 # writers on one aggregate stop colliding in step.
                 time.sleep(random.uniform(0, 0.002 * attempt))
                 continue
+            if not recordings:  # the command decided there was nothing to record
+                return CommandResult(result, position=None)
             position = recordings[-1].notification.id
             return CommandResult(result, position=position, recorded=len(recordings))
         raise AssertionError("unreachable")  # pragma: no cover

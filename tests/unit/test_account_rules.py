@@ -1,0 +1,136 @@
+"""Accounts and API keys: given events → command → events / error; secrets never shown."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from givens import log_head
+
+from domain.accounts import Account, ApiKey, ApiKeyKind, Role
+from domain.application import Tremplin
+from domain.errors import AlreadyExists, InvalidValue, NotFound
+from infra.event_log import LogFilter, event_as_dict, read_log
+
+HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"  # shaped like one; the domain only keeps it
+UNTIL = datetime(2019, 1, 1, 12, tzinfo=UTC)
+
+
+def test_an_account_is_found_by_its_email_whatever_its_case_and_blanks(app: Tremplin) -> None:
+    app.open_account("Alice.Martin@Example.org ", Role.TRAINER, HASH)
+    account = app.account("alice.martin@example.org")
+    assert account is not None
+    assert (account.email, account.roles, account.active) == (
+        "alice.martin@example.org",
+        {Role.TRAINER},
+        True,
+    )
+
+
+def test_one_email_opens_one_account(app: Tremplin) -> None:
+    app.open_account("a@example.org", Role.TRAINER, HASH)
+    head = log_head(app)
+    with pytest.raises(AlreadyExists, match="already exists"):
+        app.open_account("A@example.org", Role.ADMIN, HASH)
+    assert log_head(app) == head
+
+
+def test_a_trainee_account_must_say_whose_it_is(app: Tremplin) -> None:
+    with pytest.raises(InvalidValue, match="person_ref") as refused:
+        Account.open("t@example.org", Role.TRAINEE, HASH, {})
+    assert refused.value.field == "person_ref"
+
+
+def test_a_malformed_email_is_refused_without_being_echoed() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        Account.open("not-an-email", Role.ADMIN, HASH, {})
+    assert refused.value.field == "email"
+    assert "not-an-email" not in str(refused.value)
+
+
+def test_a_link_no_role_uses_is_refused() -> None:
+    with pytest.raises(InvalidValue, match="badge_ref"):
+        Account.open("a@example.org", Role.ADMIN, HASH, {"badge_ref": "x"})
+
+
+def test_roles_are_granted_and_revoked_once_each() -> None:
+    account = Account.open("m@example.org", Role.TRAINER, HASH, {"mentor_ref": "M-1"})
+    account.grant(Role.MENTOR)
+    with pytest.raises(AlreadyExists):
+        account.grant(Role.MENTOR)
+    account.revoke(Role.TRAINER)
+    with pytest.raises(NotFound):
+        account.revoke(Role.TRAINER)
+    assert account.roles == {Role.MENTOR}
+    assert [type(e).__name__ for e in account.collect_events()] == [
+        "Opened",
+        "RoleGranted",
+        "RoleRevoked",
+    ]
+
+
+def test_a_role_that_acts_for_someone_needs_its_link_when_granted() -> None:
+    account = Account.open("a@example.org", Role.TRAINER, HASH, {})
+    with pytest.raises(InvalidValue, match="employer_ref"):
+        account.grant(Role.EMPLOYER)
+
+
+def test_an_account_without_roles_or_disabled_is_not_active() -> None:
+    account = Account.open("a@example.org", Role.TRAINER, HASH, {})
+    account.disable("left the programme")
+    account.disable("twice")  # already disabled: nothing more recorded
+    assert not account.active
+    account.enable()
+    assert account.active
+    account.revoke(Role.TRAINER)
+    assert not account.active
+    assert [type(e).__name__ for e in account.collect_events()][1:] == [
+        "Disabled",
+        "Enabled",
+        "RoleRevoked",
+    ]
+
+
+def test_a_new_password_signs_out_every_session(app: Tremplin) -> None:
+    app.open_account("a@example.org", Role.TRAINER, HASH)
+    app.change_password("a@example.org", HASH + "2")
+    account = app.account("a@example.org")
+    assert account is not None
+    assert (account.password_hash, account.sessions_epoch) == (HASH + "2", 1)
+
+
+def test_only_an_auditor_records_a_reason_to_see_real_ids() -> None:
+    trainer = Account.open("t@example.org", Role.TRAINER, HASH, {})
+    with pytest.raises(InvalidValue, match="auditor"):
+        trainer.record_disclosure_reason("checking the June figures", UNTIL)
+    auditor = Account.open("a@example.org", Role.AUDITOR, HASH, {})
+    with pytest.raises(InvalidValue, match="10 characters"):
+        auditor.record_disclosure_reason("because", UNTIL)
+    auditor.record_disclosure_reason("sampling 20 files for the Region", UNTIL)
+    assert auditor.disclosure_until == UNTIL
+
+
+def test_an_api_key_is_issued_once_and_revoked(app: Tremplin) -> None:
+    app.issue_api_key("0123456789ab", ApiKeyKind.JOBCENTRE, "75-PARIS-13", "f" * 64)
+    with pytest.raises(AlreadyExists):
+        app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "Cour", "e" * 64)
+    app.revoke_api_key("0123456789ab")
+    key = app.api_key("0123456789ab")
+    assert key is not None
+    assert (key.kind, key.scope, key.revoked) == (ApiKeyKind.JOBCENTRE, "75-PARIS-13", True)
+
+
+def test_an_api_key_id_is_twelve_hex_digits() -> None:
+    with pytest.raises(InvalidValue, match="key_id"):
+        ApiKey.issue("ABC", ApiKeyKind.AUDITOR, "Cour", "f" * 64)
+
+
+def test_reading_the_log_never_shows_a_password_or_key_hash(app: Tremplin) -> None:
+    app.open_account("a@example.org", Role.TRAINER, HASH)
+    app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "Cour", "f" * 64)
+    shown = [event_as_dict(*row, personal=True) for row in read_log(app, LogFilter())]
+    assert [(e["type"], e.get("password_hash"), e.get("secret_hash")) for e in shown] == [
+        ("Opened", "[secret withheld]", None),
+        ("Issued", None, "[secret withheld]"),
+    ]
+    assert HASH not in repr(shown)
