@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 init: $(VENV)/.installed
 	@install -d -m 700 var var/tmp
-	$(BIN)/tremplin init
+	$(BIN)/tremplin init --demo
 
 run: init
 	$(BIN)/tremplin serve

@@ -10,8 +10,10 @@ import click
 
 from domain.application import Tremplin
 from domain.errors import DomainError
+from infra.cli_accounts import apikeys, users
 from infra.cli_context import TremplinCommands, load_settings, open_application
 from infra.cli_projections import catch_up_views, projections
+from infra.demo import declare_demo_log, show_demo_accounts
 from infra.event_log import LogFilter, event_as_dict, known_event_types, read_log
 from infra.importers.csv_rows import ImportRowError
 from infra.importers.oulad import import_oulad
@@ -37,6 +39,8 @@ def main() -> None:
 
 
 main.add_command(projections)
+main.add_command(users)
+main.add_command(apikeys)
 
 
 @main.command()
@@ -64,10 +68,17 @@ main.add_command(projections)
     show_default=True,
     help=f"Trainees of the programme's simulated history (seed {SIMULATION_SEED}; 0: none).",
 )
-def init(programme_file: Path, oulad_dir: Path, simulated: int) -> None:
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="A demo database: marked as such when empty, with one account per role, logins shown.",
+)
+def init(programme_file: Path, oulad_dir: Path, simulated: int, demo: bool) -> None:
     """Load the ORT France programme, import the OULAD histories and simulate the
     programme's history (idempotent)."""
     app = open_application()
+    if demo:
+        declare_demo_log(app)  # first, or the log would not be a demo
     spec = _load(app, programme_file)
     _import(app, oulad_dir)
     if simulated:
@@ -77,6 +88,8 @@ def init(programme_file: Path, oulad_dir: Path, simulated: int) -> None:
             " (simulated data)"
         )
     catch_up_views(app)
+    if demo:
+        show_demo_accounts(app, load_settings())
 
 
 @main.command()
