@@ -6,6 +6,8 @@ import os
 from collections.abc import Callable
 from datetime import date
 
+from litestar.stores.file import FileStore
+
 from domain.application import Tremplin
 from infra.settings import Settings
 
@@ -34,3 +36,13 @@ def log_environment(settings: Settings) -> dict[str, str]:
 
 def build_application(settings: Settings, clock: Callable[[], date] = date.today) -> Tremplin:
     return Tremplin(env=log_environment(settings), clock=clock)
+
+
+def file_store(settings: Settings, name: str) -> FileStore:
+    """A litestar FileStore in the data folder (sessions, API keys' last use), owner-only."""
+    path = settings.stores_path / name
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return FileStore(path)
+
+
+API_KEY_USAGE = "api-key-usage"  # key id → when the key was last used (ISO 8601, UTC)

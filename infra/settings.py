@@ -23,6 +23,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_backend: Literal["sqlite"] = "sqlite"
     sqlite_lock_timeout: Annotated[int, msgspec.Meta(ge=0)] = 10
     """Seconds a writer waits for another writer to finish (several processes share the file)."""
+    cookie_secure: bool = True
+    """Cookies only over HTTPS (browsers also send them to http://localhost)."""
+    session_minutes: Annotated[int, msgspec.Meta(ge=1, le=24 * 60)] = 120
+    """A session ends after this long without a request (shared computers)."""
 
     @property
     def database_path(self) -> Path:
@@ -31,6 +35,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def views_path(self) -> Path:
         return self.data_dir / "views.sqlite"
+
+    @property
+    def secret_path(self) -> Path:
+        """The installation's secret key: signs CSRF tokens, keys auditors' pseudonyms."""
+        return self.data_dir / "secret.key"
+
+    @property
+    def stores_path(self) -> Path:
+        """litestar Stores kept on disk: sessions, API keys' last use."""
+        return self.data_dir / "stores"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:

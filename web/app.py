@@ -8,25 +8,35 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import msgspec
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
 from domain.application import Tremplin
-from infra.bootstrap import build_application
+from infra.bootstrap import API_KEY_USAGE, build_application, file_store
+from infra.credentials import instance_secret
 from infra.settings import Settings
 from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
+from web.access import KeyUsage, authorise, public
+from web.admin import AdminController, DisclosureController
+from web.auth_pages import AuthController
 from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
+from web.login_limits import LoginThrottle
 from web.outcome_cache import OutcomeCache
 from web.programmes import PeopleController, ProgrammeController
+from web.pseudonyms import Pseudonyms
+from web.security_headers import add_security_headers
+from web.sessions import STORE, session_config
 
 HERE = Path(__file__).parent
 PWA = HERE.parent / "pwa"
@@ -39,6 +49,8 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
     views = ViewStore(settings.views_path)
     read_models = ReadModels(app, views, every_projection(app))
     channels = ChannelsPlugin(backend=MemoryChannelsBackend(), channels=[CHANGES])
+    secret = instance_secret(settings.secret_path)
+    key_usage_store = file_store(settings, API_KEY_USAGE)
 
     @contextlib.asynccontextmanager
     async def follow_the_log(_: Litestar) -> AsyncIterator[None]:
@@ -57,10 +69,25 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
     litestar_app = Litestar(
         route_handlers=[
             HomeController,
+            AuthController,
             ProgrammeController,
             PeopleController,
-            create_static_files_router("/static", [PWA]),
+            AdminController,
+            DisclosureController,
+            create_static_files_router("/static", [PWA], opt=public()),
         ],
+        guards=[authorise],  # every route, deny by default (web/access.py)
+        middleware=[session_config(settings).middleware],
+        csrf_config=CSRFConfig(
+            secret=secret.hex(),
+            cookie_name="tremplin_csrf",
+            cookie_secure=settings.cookie_secure,
+            cookie_httponly=True,  # pages carry the token; scripts never read the cookie
+            cookie_samesite="strict",
+            header_name="x-csrftoken",
+        ),
+        stores={STORE: file_store(settings, STORE)},
+        before_send=[add_security_headers],
         dependencies={"views": Provide(lambda: views, use_cache=True, sync_to_thread=False)},
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(
@@ -70,6 +97,9 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             # The document itself, at /schema and /schema/openapi.json: the
             # interactive viewers load their scripts from CDNs, and nothing here may.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+            openapi_router=Router(
+                "/schema", route_handlers=[], opt=public(), include_in_schema=False
+            ),
         ),
         plugins=[channels],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -78,6 +108,10 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
     litestar_app.state.tremplin = app
     litestar_app.state.read_models = read_models
     litestar_app.state.outcomes = OutcomeCache()
+    litestar_app.state.pseudonyms = Pseudonyms(secret)
+    litestar_app.state.login_throttle = LoginThrottle(MemoryStore())  # one process: in memory
+    litestar_app.state.key_usage_store = key_usage_store
+    litestar_app.state.key_usage = KeyUsage(key_usage_store)
     return litestar_app
 
 

@@ -1,13 +1,21 @@
-"""One table from domain errors to HTTP problems (RFC 9457 style JSON)."""
+"""One table from domain errors to HTTP problems (RFC 9457 style JSON), and the refusals
+of access: a problem for API clients, a page (or the sign-in page) for people."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, Response
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 
 from domain import errors
+from web.i18n import language_of, translator
+from web.pages import page
+
+CSRF_FAILED = "CSRF token verification failed"  # litestar's CSRF middleware says this
 
 STATUS: list[tuple[type[errors.DomainError], int]] = [  # most specific first
     (errors.CommandConflict, 409),
@@ -39,4 +47,51 @@ def domain_error_response(_: Request[Any, Any, Any], error: Exception) -> Respon
     return Response(problem, status_code=status, media_type="application/problem+json")
 
 
-EXCEPTION_HANDLERS: ExceptionHandlersMap = {errors.DomainError: domain_error_response}
+def not_signed_in(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """401: a page asked for goes to the sign-in page and back; an API call gets a problem."""
+    assert isinstance(error, NotAuthorizedException)
+    if _wants_page(request):
+        back = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        target = f"/login?next={back}"
+        if request.headers.get("hx-request") == "true":
+            return Response(None, status_code=401, headers={"HX-Redirect": target})
+        if request.method == "GET":
+            return Redirect(target, status_code=303)
+    return _problem("not-signed-in", 401, str(error.detail), error.headers)
+
+
+def refused(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """403: said in words a person can act on; a missing CSRF token says to reload."""
+    assert isinstance(error, PermissionDeniedException)
+    words = translator(language_of(request))
+    csrf = error.detail == CSRF_FAILED
+    message = words["csrf_failed"] if csrf else words["forbidden"]
+    if _wants_page(request):
+        return page(request, "refused.html", status_code=403, message=message)
+    return _problem(
+        "csrf-failed" if csrf else "forbidden", 403, message if csrf else str(error.detail)
+    )
+
+
+def _wants_page(request: Request[Any, Any, Any]) -> bool:
+    """A person's browser (a page, a form, htmx) rather than a program calling the API."""
+    if request.headers.get("hx-request") == "true":
+        return True
+    api = request.url.path.startswith(("/api/", "/schema"))
+    return not api and "text/html" in request.headers.get("accept", "")
+
+
+def _problem(
+    code: str, status: int, detail: str, headers: dict[str, str] | None = None
+) -> Response[Any]:
+    problem = {"type": f"urn:tremplin:error:{code}", "status": status, "detail": detail}
+    return Response(
+        problem, status_code=status, media_type="application/problem+json", headers=headers
+    )
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    errors.DomainError: domain_error_response,
+    NotAuthorizedException: not_signed_in,
+    PermissionDeniedException: refused,
+}

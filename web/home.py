@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import msgspec
@@ -12,7 +11,8 @@ from litestar.response import Template
 
 from projections.catalogue import ProgrammeSummary, programmes
 from projections.store import ViewStore
-from web.i18n import language_of, number, percent, translator
+from web.access import public
+from web.pages import page
 
 
 class HealthStatus(msgspec.Struct):
@@ -24,32 +24,33 @@ class HealthStatus(msgspec.Struct):
 
 
 class HomeController(Controller):
-    @get("/", include_in_schema=False)
+    @get("/", include_in_schema=False, opt=public())
     async def home(
         self, request: Request[Any, Any, Any], views: NamedDependency[ViewStore]
     ) -> Template:
-        language = language_of(request)
-        return Template(
+        """Public: programmes, cohorts and headline figures, counts only (no one is named)."""
+        listed = programmes(views)
+        return page(
+            request,
             "home.html",
-            context={
-                "lang": language,
-                "other_lang": "en" if language == "fr" else "fr",
-                "t": translator(language),
-                "n": partial(number, language=language),
-                "pct": partial(percent, language=language),
-                "programmes": (listed := programmes(views)),
-                "figures": {
-                    p.code: request.app.state.outcomes.today(views, p.code) for p in listed
-                },
-                "position": views.read_position("catalogue"),
-            },
+            programmes=listed,
+            figures={p.code: request.app.state.outcomes.today(views, p.code) for p in listed},
+            position=views.read_position("catalogue"),
         )
 
-    @get("/api/programmes", summary="Programmes and their cohorts, with head counts")
+    @get(
+        "/api/programmes",
+        summary="Programmes and their cohorts, with head counts",
+        opt=public(),
+    )
     async def list_programmes(self, views: NamedDependency[ViewStore]) -> list[ProgrammeSummary]:
         return programmes(views)
 
-    @get("/api/health", summary="Liveness, and how far the views have read the log")
+    @get(
+        "/api/health",
+        summary="Liveness, and how far the views have read the log",
+        opt=public(),
+    )
     async def health(
         self, request: Request[Any, Any, Any], views: NamedDependency[ViewStore]
     ) -> HealthStatus:

@@ -65,6 +65,97 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Enrolled and trained per cohort",
     },
     "updated_to": {"fr": "À jour jusqu'à l'événement", "en": "Up to date with event"},
+    # Signing in and out
+    "sign_in": {"fr": "Se connecter", "en": "Sign in"},
+    "sign_out": {"fr": "Se déconnecter", "en": "Sign out"},
+    "sign_out_everywhere": {
+        "fr": "Se déconnecter de tous les appareils",
+        "en": "Sign out on every device",
+    },
+    "email": {"fr": "Adresse e-mail", "en": "Email address"},
+    "password": {"fr": "Mot de passe", "en": "Password"},
+    "bad_credentials": {
+        "fr": "Adresse e-mail ou mot de passe incorrect.",
+        "en": "Wrong email address or password.",
+    },
+    "too_many_attempts": {
+        "fr": "Trop de tentatives de connexion. Réessayez dans {minutes} min.",
+        "en": "Too many sign-in attempts. Try again in {minutes} min.",
+    },
+    "signed_out": {"fr": "Vous êtes déconnecté.", "en": "You are signed out."},
+    "shared_computer": {
+        "fr": "Sur un ordinateur partagé, pensez à vous déconnecter en partant.",
+        "en": "On a shared computer, remember to sign out when you leave.",
+    },
+    "my_account": {"fr": "Mon compte", "en": "My account"},
+    "roles": {"fr": "Rôles", "en": "Roles"},
+    "acts_for": {"fr": "Lié à", "en": "Linked to"},
+    "role_trainee": {"fr": "Stagiaire", "en": "Trainee"},
+    "role_mentor": {"fr": "Mentor", "en": "Mentor"},
+    "role_trainer": {"fr": "Formateur·rice", "en": "Trainer"},
+    "role_employer": {"fr": "Employeur", "en": "Employer"},
+    "role_jobcentre": {"fr": "Conseiller·ère emploi", "en": "Job-centre adviser"},
+    "role_auditor": {"fr": "Auditeur·rice", "en": "Auditor"},
+    "role_admin": {"fr": "Administrateur·rice", "en": "Administrator"},
+    # Refusals
+    "forbidden_title": {"fr": "Accès refusé", "en": "Access denied"},
+    "forbidden": {
+        "fr": "Votre rôle ne donne pas accès à cette page.",
+        "en": "Your role does not give access to this page.",
+    },
+    "csrf_failed": {
+        "fr": "Ce formulaire a expiré ou ne vient pas de Tremplin. Rechargez la page et réessayez.",
+        "en": "This form has expired or did not come from Tremplin. Reload the page and try again.",
+    },
+    "back_home": {"fr": "Retour à l'accueil", "en": "Back to the home page"},
+    # Administration
+    "accounts": {"fr": "Comptes", "en": "Accounts"},
+    "api_keys": {"fr": "Clés d'API", "en": "API keys"},
+    "create_account": {"fr": "Créer un compte", "en": "Create an account"},
+    "role": {"fr": "Rôle", "en": "Role"},
+    "link": {
+        "fr": "Référence liée (personne, mentor, employeur, agence)",
+        "en": "Linked reference (person, mentor, employer, centre)",
+    },
+    "full_name": {"fr": "Nom (facultatif)", "en": "Name (optional)"},
+    "status": {"fr": "État", "en": "Status"},
+    "active": {"fr": "actif", "en": "active"},
+    "disabled": {"fr": "désactivé", "en": "disabled"},
+    "demo": {"fr": "démo", "en": "demo"},
+    "disable": {"fr": "Désactiver", "en": "Disable"},
+    "enable": {"fr": "Réactiver", "en": "Enable"},
+    "revoke": {"fr": "Révoquer", "en": "Revoke"},
+    "revoked": {"fr": "révoquée", "en": "revoked"},
+    "never": {"fr": "jamais", "en": "never"},
+    "last_used": {"fr": "Dernière utilisation", "en": "Last used"},
+    "issued": {"fr": "Émise le", "en": "Issued"},
+    "kind": {"fr": "Type", "en": "Kind"},
+    "scope": {"fr": "Portée", "en": "Scope"},
+    "account_created": {
+        "fr": "Compte créé. Mot de passe (affiché une seule fois) :",
+        "en": "Account created. Password (shown once):",
+    },
+    "keys_by_cli": {
+        "fr": "Les clés se créent avec « tremplin apikeys create » :"
+        " la clé n'est affichée qu'une fois.",
+        "en": "Keys are made with “tremplin apikeys create”: the key is shown only once.",
+    },
+    # Auditors
+    "disclosure": {"fr": "Voir les identifiants réels", "en": "See real identifiers"},
+    "disclosure_intro": {
+        "fr": "Par défaut, les personnes vous apparaissent sous un pseudonyme. Pour voir leurs"
+        " identifiants, indiquez la raison : elle est enregistrée dans le journal et vaut"
+        " une heure.",
+        "en": "By default, people appear to you under a pseudonym. To see their identifiers,"
+        " give the reason: it is recorded in the log and lasts one hour.",
+    },
+    "reason": {"fr": "Raison", "en": "Reason"},
+    "record_reason": {"fr": "Enregistrer la raison", "en": "Record the reason"},
+    "disclosure_until": {
+        "fr": "Identifiants réels visibles jusqu'à",
+        "en": "Real identifiers visible until",
+    },
+    "pseudonymised": {"fr": "Identifiants pseudonymisés.", "en": "Identifiers pseudonymised."},
 }
 
 
@@ -96,6 +187,10 @@ def number(value: int | float, language: str) -> str:
     """12489 → "12 489" in French (narrow no-break space), "12,489" in English."""
     text = f"{value:,}"
     return text.replace(",", "\u202f") if language == "fr" else text
+
+
+def other_language(language: str) -> str:
+    return "en" if language == "fr" else "fr"
 
 
 def translator(language: str) -> dict[str, str]:

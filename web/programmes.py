@@ -1,26 +1,33 @@
 """The read API of programmes and people: outcome figures, leaderboards, learner paths.
 
-Handlers query views only; they never read the log.
+Handlers query views only; they never read the log. Who may call each one is
+in its `opt`; whose data a caller may see is decided by `may_see_person`, and
+an auditor without a recorded reason sees pseudonyms instead of references.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 
+from domain.accounts import Role
 from domain.errors import NotFound
 from projections.catalogue import ProgrammeSummary, programmes
 from projections.leaderboard import Entry, around, cohort_scope, programme_scope, top
 from projections.learner_paths import EnrolmentPath, path_of
 from projections.outcome_figures import Evidence, OutcomeReport, evidence, figures
 from projections.store import ViewStore
+from web.access import EVERY_ROLE, Principal, allow, may_see_person
+from web.pages import principal
+from web.pseudonyms import Pseudonyms
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MAX_LIMIT = 100
@@ -35,7 +42,11 @@ class Leaderboard(msgspec.Struct):
 class ProgrammeController(Controller):
     path = "/api"
 
-    @get("/programmes/{programme_id:str}/outcomes", summary="Audit-ready outcome figures")
+    @get(
+        "/programmes/{programme_id:str}/outcomes",
+        summary="Audit-ready outcome figures",
+        opt=allow(Role.TRAINER, Role.MENTOR, Role.JOBCENTRE, Role.AUDITOR, Role.ADMIN),
+    )
     async def outcomes(
         self,
         views: NamedDependency[ViewStore],
@@ -52,9 +63,11 @@ class ProgrammeController(Controller):
     @get(
         "/programmes/{programme_id:str}/outcomes/{key:str}/evidence",
         summary="The people a figure counts, and the log positions that count them",
+        opt=allow(Role.TRAINER, Role.AUDITOR, Role.ADMIN),
     )
     async def evidence(
         self,
+        request: Request[Any, Any, Any],
         views: NamedDependency[ViewStore],
         programme_id: FromPath[str],
         key: FromPath[str],
@@ -64,11 +77,20 @@ class ProgrammeController(Controller):
     ) -> list[Evidence]:
         if cohort is not None:
             _cohort_of(_programme(views, programme_id), cohort)
-        return evidence(views, programme_id, key, as_of, _utc(known_at), cohort)
+        counted = evidence(views, programme_id, key, as_of, _utc(known_at), cohort)
+        pseudonyms = _pseudonyms_for(request)
+        if pseudonyms is None:
+            return counted
+        return [Evidence(pseudonyms.of(e.person_ref), e.positions) for e in counted]
 
-    @get("/programmes/{programme_id:str}/leaderboard", summary="A leaderboard, in display order")
+    @get(
+        "/programmes/{programme_id:str}/leaderboard",
+        summary="A leaderboard, in display order",
+        opt=allow(Role.TRAINEE, Role.MENTOR, Role.TRAINER, Role.AUDITOR, Role.ADMIN),
+    )
     async def leaderboard(
         self,
+        request: Request[Any, Any, Any],
         views: NamedDependency[ViewStore],
         programme_id: FromPath[str],
         cohort: FromQuery[str | None] = None,
@@ -84,25 +106,65 @@ class ProgrammeController(Controller):
         if cohort is not None:
             _cohort_of(programme, cohort)
         scope = cohort_scope(cohort, month) if cohort else programme_scope(programme_id, month)
+        pseudonyms = _pseudonyms_for(request)
         if around_person is None:
-            return Leaderboard(scope, top(views, scope, limit), programme.simulated)
-        entries = around(views, scope, around_person, limit)
-        if not entries:
-            raise NotFound(f"{around_person} is not on the board {scope}")
+            entries = top(views, scope, limit)
+        else:
+            asked = around_person
+            if pseudonyms is not None:
+                around_person = pseudonyms.person(views, around_person) or ""
+            entries = around(views, scope, around_person, limit) if around_person else []
+            if not entries:
+                raise NotFound(f"{asked} is not on the board {scope}")
+        if pseudonyms is not None:
+            entries = [_pseudonymous(entry, pseudonyms) for entry in entries]
         return Leaderboard(scope, entries, programme.simulated)
 
 
 class PeopleController(Controller):
     path = "/api/people"
 
-    @get("/{person_id:str}/path", summary="A person's learner paths, one per enrolment")
+    @get(
+        "/{person_id:str}/path",
+        summary="A person's learner paths, one per enrolment",
+        opt=allow(*EVERY_ROLE),
+    )
     async def learner_paths(
-        self, views: NamedDependency[ViewStore], person_id: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        views: NamedDependency[ViewStore],
+        person_id: FromPath[str],
     ) -> list[EnrolmentPath]:
-        paths = path_of(views, person_id)
-        if not paths:
+        """A trainee reads their own; a mentor their caseload; an employer those who
+        agreed to be seen by employers; a job centre those it referred who agreed;
+        staff and auditors everyone (auditors by pseudonym unless a reason is recorded).
+        Anyone else's path is "not found", exactly as a path that does not exist."""
+        who = principal(request)
+        person_ref: str | None = person_id
+        pseudonyms = _pseudonyms_for(request)
+        if pseudonyms is not None:
+            person_ref = pseudonyms.person(views, person_id)
+        paths = path_of(views, person_ref) if person_ref else []
+        if not paths or person_ref is None or not may_see_person(who, person_ref, views):
             raise NotFound(f"no enrolment of {person_id}")
         return paths
+
+
+def _pseudonyms_for(request: Request[Any, Any, Any]) -> Pseudonyms | None:
+    """The pseudonyms to show this caller, or None when they see real references."""
+    who: Principal = principal(request)
+    if who.sees_real_ids():
+        return None
+    pseudonyms: Pseudonyms = request.app.state.pseudonyms
+    return pseudonyms
+
+
+def _pseudonymous(entry: Entry, pseudonyms: Pseudonyms) -> Entry:
+    """A person shown by name to their peers is shown to an auditor by pseudonym."""
+    if entry.person is None:
+        return entry
+    stand_in = pseudonyms.of(entry.person)
+    return dataclasses.replace(entry, person=stand_in, display_name=stand_in)
 
 
 def _utc(known_at: datetime | None) -> datetime | None:

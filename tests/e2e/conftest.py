@@ -8,20 +8,20 @@ session, since tests here only read it. A test that writes gets its own copy.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from access_givens import PASSWORD, Cast, given_a_cast
 from click.testing import CliRunner
 from litestar import Litestar
 from litestar.testing import TestClient
 from oulad_sample import OuladSample, build_oulad_sample
+from served import serve
 from simulated_sample import SimulatedHistory, simulated_ort_history
+from web_session import signed_in
 
 from infra.cli import main
-from infra.settings import Settings
-from web.app import create_app
 
 SIMULATED_TRAINEES = 30
 
@@ -47,7 +47,13 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, oulad_sample: OuladSample
         env={"TREMPLIN_DATA_DIR": str(folder)},
     )
     assert result.exit_code == 0, result.output
+    given_a_cast(folder)  # one account per role, and two API keys
     return folder
+
+
+@pytest.fixture(scope="session")
+def cast(data_dir: Path) -> Cast:
+    return Cast.read(data_dir)
 
 
 @pytest.fixture
@@ -62,21 +68,17 @@ def own_data_dir(data_dir: Path, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def serve(folder: Path) -> Iterator[TestClient[Litestar]]:
-    """The app over HTTP with its lifespan running, once its views have read the whole log."""
-    app = create_app(Settings(data_dir=folder))
-    with TestClient(app=app) as client:
-        deadline = time.monotonic() + 20
-        while client.get("/api/health").json()["lag"] > 0:
-            assert time.monotonic() < deadline, "the views did not catch up within 20 s"
-            time.sleep(0.05)
-        yield client
-    app.state.tremplin.close()
+@pytest.fixture
+def visitor(data_dir: Path) -> Iterator[TestClient[Litestar]]:
+    """Nobody signed in."""
+    yield from serve(data_dir)
 
 
 @pytest.fixture
-def client(data_dir: Path) -> Iterator[TestClient[Litestar]]:
-    yield from serve(data_dir)
+def client(data_dir: Path, cast: Cast) -> Iterator[TestClient[Litestar]]:
+    """Programme staff (a trainer) signed in: sees every figure and path, with real ids."""
+    for client in serve(data_dir):
+        yield signed_in(client, cast.emails["trainer"], PASSWORD)
 
 
 @pytest.fixture

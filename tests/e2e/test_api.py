@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from access_givens import Cast
 from litestar import Litestar
 from litestar.testing import TestClient
 from oulad_sample import OuladSample, ort_programme_events
@@ -52,11 +53,22 @@ def test_health_says_the_catalogue_has_read_the_whole_log_after_startup(
     oulad_sample: OuladSample,
     simulated: SimulatedHistory,
     data_dir: Path,
+    cast: Cast,
 ) -> None:
     badges = badges_awarded(data_dir)  # each with its command's record
-    everything = ort_programme_events() + oulad_sample.events + simulated.events + 2 * badges
+    everything = (
+        ort_programme_events() + oulad_sample.events + simulated.events + 2 * badges + cast.events
+    )
 
-    names = ["catalogue", "learner_paths", "outcomes", "gamification", "leaderboard"]
+    names = [
+        "catalogue",
+        "learner_paths",
+        "people_access",
+        "accounts",
+        "outcomes",
+        "gamification",
+        "leaderboard",
+    ]
     assert health(client) == {
         "status": "ok",
         "log_position": everything,

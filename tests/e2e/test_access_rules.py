@@ -1,0 +1,160 @@
+"""Object-level rules: whose data each role may read, pseudonyms for auditors, API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from access_givens import PASSWORD, Cast
+from litestar import Litestar
+from litestar.testing import TestClient
+from served import serve
+from web_session import form_token, signed_in
+
+from domain.accounts import Account
+from infra.event_log import LogFilter, read_log
+
+ORT = "ort-france-2017"
+
+
+@pytest.fixture
+def app(data_dir: Path) -> Iterator[TestClient[Litestar]]:
+    yield from serve(data_dir)
+
+
+def path_status(client: TestClient[Litestar], person: str) -> int:
+    return client.get(f"/api/people/{person}/path").status_code
+
+
+@pytest.mark.parametrize(
+    ("role", "own", "other"),
+    [
+        ("trainee", 200, 404),  # their own path only
+        ("trainee_b", 404, 200),
+        ("mentor", 200, 404),  # their caseload
+        ("employer", 200, 404),  # people who agreed to be seen by employers
+        ("jobcentre", 200, 404),  # people their centre referred, who agreed
+        ("trainer", 200, 200),
+        ("admin", 200, 200),
+    ],
+)
+def test_whose_path_each_role_reads(
+    app: TestClient[Litestar], cast: Cast, role: str, own: int, other: int
+) -> None:
+    signed_in(app, cast.emails[role], PASSWORD)
+    assert (path_status(app, cast.own), path_status(app, cast.other)) == (own, other)
+
+
+def test_a_path_refused_is_the_same_answer_as_a_path_that_does_not_exist(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    signed_in(app, cast.emails["trainee"], PASSWORD)
+    refused = app.get(f"/api/people/{cast.other}/path")
+    missing = app.get("/api/people/nobody-at-all/path")
+    assert (refused.status_code, missing.status_code) == (404, 404)
+    assert refused.json()["title"] == missing.json()["title"] == "NotFound"
+    assert "timeline" not in refused.text
+
+
+def test_an_auditor_sees_pseudonyms_until_a_reason_is_recorded(
+    own_data_dir: Path, cast: Cast
+) -> None:
+    for app in serve(own_data_dir):
+        signed_in(app, cast.emails["auditor"], PASSWORD)
+        params = {"as_of": "2019-01-01"}
+        evidence = f"/api/programmes/{ORT}/outcomes/completed/evidence"
+        counted = [e["person_ref"] for e in app.get(evidence, params=params).json()]
+        assert counted, "the simulated programme has completions"
+        assert all(ref.startswith("anon-") and len(ref) == 21 for ref in counted)
+        # A real reference tells an auditor nothing; its pseudonym opens the path.
+        assert path_status(app, cast.own) == 404
+        pseudonym = app.app.state.pseudonyms.of(cast.own)
+        assert path_status(app, pseudonym) == 200
+
+        page = app.get("/audit/disclosure")
+        reason = "Contrôle Région IDF : échantillon de 20 dossiers"
+        recorded = app.post(
+            "/audit/disclosure",
+            data={"reason": reason, "_csrf_token": form_token(page.text)},
+            follow_redirects=False,
+        )
+        assert recorded.status_code == 303
+
+        real = [e["person_ref"] for e in app.get(evidence, params=params).json()]
+        pseudonyms = app.app.state.pseudonyms
+        assert sorted(pseudonyms.of(ref) for ref in real) == sorted(counted)
+        assert not any(ref.startswith("anon-") for ref in real)
+        assert path_status(app, cast.own) == 200
+        reasons = [
+            e.reason
+            for _, _, e in read_log(app.app.state.tremplin, LogFilter())
+            if isinstance(e, Account.DisclosureReasonRecorded)
+        ]
+        assert reasons == [reason]
+
+
+def test_an_auditor_key_reads_figures_by_pseudonym_and_writes_nothing(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    app.headers["authorization"] = f"Bearer {cast.auditor_key}"
+    assert app.get(f"/api/programmes/{ORT}/outcomes").status_code == 200
+    board = app.get(f"/api/programmes/{ORT}/leaderboard", params={"limit": 100}).json()
+    named = [e["person"] for e in board["entries"] if e["person"] is not None]
+    assert named
+    assert all(person.startswith("anon-") for person in named)
+    assert all(e["display_name"] == e["person"] for e in board["entries"] if e["person"])
+    token = form_token(app.get("/login").text)
+    refused = app.post("/audit/disclosure", data={"reason": "x" * 20, "_csrf_token": token})
+    assert refused.status_code == 403
+
+
+def test_a_jobcentre_key_reads_only_its_own_consenting_people(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    app.headers["authorization"] = f"Bearer {cast.jobcentre_key}"
+    assert (path_status(app, cast.own), path_status(app, cast.other)) == (200, 404)
+    assert app.get(f"/api/programmes/{ORT}/outcomes/completed/evidence").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer tpk_000000000000_" + "A" * 43,  # well formed, unknown
+        "Bearer not-a-key",
+        "Basic dXNlcjpwYXNz",
+    ],
+)
+def test_a_wrong_key_is_401_with_a_bearer_challenge(app: TestClient[Litestar], header: str) -> None:
+    response = app.get(f"/api/programmes/{ORT}/outcomes", headers={"authorization": header})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer realm="tremplin"'
+    assert response.json()["type"] == "urn:tremplin:error:not-signed-in"
+
+
+def test_a_key_with_a_wrong_secret_is_refused(app: TestClient[Litestar], cast: Cast) -> None:
+    key_id = cast.auditor_key.split("_")[1]
+    forged = f"Bearer tpk_{key_id}_" + "B" * 43
+    response = app.get(f"/api/programmes/{ORT}/outcomes", headers={"authorization": forged})
+    assert response.status_code == 401
+
+
+def test_a_revoked_key_stops_at_the_next_request_and_its_use_was_recorded(
+    own_data_dir: Path, cast: Cast
+) -> None:
+    for app in serve(own_data_dir):
+        headers = {"authorization": f"Bearer {cast.jobcentre_key}"}
+        assert app.get(f"/api/people/{cast.own}/path", headers=headers).status_code == 200
+        key_id = cast.jobcentre_key.split("_")[1]
+        signed_in(app, cast.emails["admin"], PASSWORD)
+        listed = app.get("/admin/accounts").text
+        assert key_id in listed
+        assert "jamais" not in listed.split(key_id, 1)[1].split("</tr>", 1)[0]
+        token = form_token(listed)
+        revoked = app.delete(
+            f"/admin/apikeys/{key_id}", headers={"x-csrftoken": token, "hx-request": "true"}
+        )
+        assert (revoked.status_code, revoked.headers.get("hx-refresh")) == (200, "true")
+        app.cookies.clear()
+        refused = app.get(f"/api/people/{cast.own}/path", headers=headers)
+        assert refused.status_code == 401
