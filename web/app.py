@@ -11,7 +11,6 @@ import msgspec
 from litestar import Litestar, Router
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -29,6 +28,7 @@ from projections.store import ViewStore
 from web.access import KeyUsage, authorise, public
 from web.admin import AdminController, DisclosureController
 from web.auth_pages import AuthController
+from web.csrf import FreshCsrfCookie, csrf_config
 from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
 from web.login_limits import LoginThrottle
@@ -51,6 +51,7 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
     channels = ChannelsPlugin(backend=MemoryChannelsBackend(), channels=[CHANGES])
     secret = instance_secret(settings.secret_path)
     key_usage_store = file_store(settings, API_KEY_USAGE)
+    csrf = csrf_config(settings, secret)
 
     @contextlib.asynccontextmanager
     async def follow_the_log(_: Litestar) -> AsyncIterator[None]:
@@ -77,15 +78,9 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             create_static_files_router("/static", [PWA], opt=public()),
         ],
         guards=[authorise],  # every route, deny by default (web/access.py)
-        middleware=[session_config(settings).middleware],
-        csrf_config=CSRFConfig(
-            secret=secret.hex(),
-            cookie_name="tremplin_csrf",
-            cookie_secure=settings.cookie_secure,
-            cookie_httponly=True,  # pages carry the token; scripts never read the cookie
-            cookie_samesite="strict",
-            header_name="x-csrftoken",
-        ),
+        # First: before anything reads (and caches) the request's cookies.
+        middleware=[FreshCsrfCookie(csrf), session_config(settings).middleware],
+        csrf_config=csrf,
         stores={STORE: file_store(settings, STORE)},
         before_send=[add_security_headers],
         dependencies={"views": Provide(lambda: views, use_cache=True, sync_to_thread=False)},

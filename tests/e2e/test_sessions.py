@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from access_givens import PASSWORD, Cast
 from litestar import Litestar
+from litestar.middleware.csrf import generate_csrf_token
 from litestar.testing import TestClient
 from served import serve
 from web_session import HTTPS, form_token, htmx_token, sign_in, signed_in
@@ -216,3 +217,16 @@ def test_every_page_carries_the_security_headers_and_no_inline_code(
             assert re.findall(r"\sstyle=|\son[a-z]+=", html) == [], path
     assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
     assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+
+
+def test_a_csrf_cookie_signed_with_another_key_is_replaced_by_the_next_page(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    """Another Tremplin on the same host (cookies ignore ports), or a new secret.key."""
+    stale = generate_csrf_token(secret="another installation's secret")
+    app.cookies.set("tremplin_csrf", stale, domain="testserver.local")
+    page = app.get("/login")
+    fresh = form_token(page.text)
+    assert fresh != stale
+    assert set_cookie(page, "tremplin_csrf").startswith(f"tremplin_csrf={fresh};")
+    assert sign_in(app, cast.emails["trainee"], PASSWORD).status_code == 303
