@@ -27,6 +27,7 @@ from infra.credentials import hash_password, new_password
 from projections.accounts import accounts, api_keys
 from projections.store import ViewStore
 from web.access import allow
+from web.auth_pages import flash, in_language, take_flash
 from web.pages import page, principal
 
 DISCLOSURE = timedelta(hours=1)
@@ -54,7 +55,7 @@ class AdminController(Controller):
     async def accounts_page(
         self, request: Request[Any, Any, Any], views: NamedDependency[ViewStore]
     ) -> Template:
-        return await _accounts_page(request, views)
+        return await _accounts_page(request, views, **take_flash(request))
 
     @post("/accounts")
     async def create_account(
@@ -62,7 +63,7 @@ class AdminController(Controller):
         request: Request[Any, Any, Any],
         views: NamedDependency[ViewStore],
         data: Annotated[NewAccount, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    ) -> Template:
+    ) -> Response[Any]:
         app: Tremplin = request.app.state.tremplin
         link_name = LINK_OF_ROLE.get(data.role)
         links = {link_name: data.link.strip()} if link_name and data.link.strip() else {}
@@ -79,9 +80,10 @@ class AdminController(Controller):
                 data.full_name.strip() or None,
             )
         except DomainError as error:
-            return await _accounts_page(request, views, error=str(error), status_code=422)
+            return flash(request, _to_list(request), error=str(error))
         await asyncio.to_thread(request.app.state.read_models.catch_up)
-        return await _accounts_page(request, views, created=(data.email, password))
+        # Shown once, on the page the redirect leads to: a reload never creates it again.
+        return flash(request, _to_list(request), created=password)
 
     @post("/accounts/{account_id:str}/disable")
     async def disable(
@@ -141,7 +143,7 @@ class DisclosureController(Controller):
         assert email is not None  # accounts only
         until = datetime.now(UTC) + DISCLOSURE
         await asyncio.to_thread(app.record_disclosure_reason, email, data.reason, until)
-        return Redirect("/audit/disclosure", status_code=303)
+        return Redirect(in_language(request, "/audit/disclosure"), status_code=303)
 
 
 async def _accounts_page(
@@ -149,8 +151,7 @@ async def _accounts_page(
     views: ViewStore,
     *,
     error: str | None = None,
-    created: tuple[str, str] | None = None,
-    status_code: int = 200,
+    created: str | None = None,
 ) -> Template:
     usage: Store = request.app.state.key_usage_store
     keys = api_keys(views)
@@ -161,7 +162,6 @@ async def _accounts_page(
     return page(
         request,
         "admin_accounts.html",
-        status_code=status_code,
         accounts=accounts(views),
         keys=keys,
         last_used=last_used,
@@ -179,9 +179,13 @@ def _email_of(request: Request[Any, Any, Any], account_id: str) -> str:
     return account.email
 
 
+def _to_list(request: Request[Any, Any, Any]) -> Redirect:
+    return Redirect(in_language(request, "/admin/accounts"), status_code=303)
+
+
 async def _back(request: Request[Any, Any, Any]) -> Response[Any]:
     """Back to the list once the views show the change: htmx refreshes, a form is redirected."""
     await asyncio.to_thread(request.app.state.read_models.catch_up)
     if request.headers.get("hx-request") == "true":
         return Response(None, status_code=200, headers={"HX-Refresh": "true"})
-    return Redirect("/admin/accounts", status_code=303)
+    return _to_list(request)

@@ -28,7 +28,7 @@ from projections.store import ViewStore
 from web.access import KeyUsage, authorise, public
 from web.admin import AdminController, DisclosureController
 from web.auth_pages import AuthController
-from web.csrf import FreshCsrfCookie, csrf_config
+from web.csrf import CsrfDefences, csrf_config
 from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
 from web.login_limits import LoginThrottle
@@ -79,7 +79,7 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
         ],
         guards=[authorise],  # every route, deny by default (web/access.py)
         # First: before anything reads (and caches) the request's cookies.
-        middleware=[FreshCsrfCookie(csrf), session_config(settings).middleware],
+        middleware=[CsrfDefences(csrf), session_config(settings).middleware],
         csrf_config=csrf,
         stores={STORE: file_store(settings, STORE)},
         before_send=[add_security_headers],

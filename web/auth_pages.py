@@ -21,12 +21,19 @@ from litestar.response import Redirect, Response, Template
 from domain.accounts import normalised_email
 from domain.application import Tremplin
 from domain.errors import InvalidValue
-from infra.credentials import password_matches
+from infra.credentials import hash_password, password_matches
 from web.access import EVERY_ROLE, allow, public, session_still_valid
 from web.i18n import language_of, translator
 from web.login_limits import LoginThrottle
 from web.pages import page, principal
 from web.sessions import rotate
+
+
+@dataclass
+class NewPassword:
+    current: str
+    new: str
+    repeat: str
 
 
 @dataclass
@@ -57,7 +64,7 @@ class AuthController(Controller):
         address = request.client.host if request.client else "unknown"
         who = _account_key(data.email)
         words = translator(language_of(request))
-        wait = await throttle.retry_after(who, address)
+        wait = await throttle.begin(who, address)  # counted now: parallel tries cannot pass
         if wait:
             message = words["too_many_attempts"].format(minutes=-(-wait // 60))
             return page(
@@ -73,14 +80,13 @@ class AuthController(Controller):
             or not matches
             or not session_still_valid(app, account, {"epoch": account.sessions_epoch})
         ):
-            await throttle.failed(who, address)
             return page(
                 request, "login.html", status_code=401, error=words["bad_credentials"],
                 next=_local(data.next), email=data.email,
             )  # fmt: skip
         await throttle.succeeded(who, address)
         request.set_session(rotate({"account": account.id.hex, "epoch": account.sessions_epoch}))
-        response = Redirect(_local(data.next), status_code=303)
+        response = Redirect(in_language(request, _local(data.next)), status_code=303)
         _rotate_csrf(request, response)
         return response
 
@@ -91,7 +97,41 @@ class AuthController(Controller):
 
     @get("/account", opt=allow(*EVERY_ROLE, accounts_only=True), include_in_schema=False)
     async def account_page(self, request: Request[Any, Any, Any]) -> Template:
-        return page(request, "account.html")
+        return page(request, "account.html", flash=take_flash(request))
+
+    @post("/account/password", opt=allow(*EVERY_ROLE, accounts_only=True), include_in_schema=False)
+    async def change_password(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[NewPassword, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Response[Any]:
+        """The current password first (limited like signing in); then every other session
+        ends, and this one goes on under a new id."""
+        app: Tremplin = request.app.state.tremplin
+        throttle: LoginThrottle = request.app.state.login_throttle
+        words = translator(language_of(request))
+        email = principal(request).email
+        assert email is not None  # accounts only
+        who, address = _account_key(email), request.client.host if request.client else "unknown"
+        back = Redirect(in_language(request, "/account"), status_code=303)
+        if await throttle.begin(who, address):
+            return flash(request, back, error=words["too_many_attempts"].format(minutes=15))
+        account = app.account(email)
+        assert account is not None
+        if not await asyncio.to_thread(password_matches, account.password_hash, data.current):
+            return flash(request, back, error=words["wrong_password"])
+        await throttle.succeeded(who, address)
+        if data.new != data.repeat:
+            return flash(request, back, error=words["passwords_differ"])
+        try:
+            hashed = await asyncio.to_thread(hash_password, data.new)
+        except InvalidValue:
+            return flash(request, back, error=words["new_password"])
+        await asyncio.to_thread(app.change_password, email, hashed)
+        changed = app.account(email)
+        assert changed is not None
+        request.set_session(rotate({"account": changed.id.hex, "epoch": changed.sessions_epoch}))
+        return flash(request, back, notice=words["password_changed"])
 
     @post(
         "/account/sign-out-everywhere",
@@ -105,6 +145,26 @@ class AuthController(Controller):
         await asyncio.to_thread(app.sign_out_everywhere, email)
         request.clear_session()
         return _leave(request, f"/login?signed_out=1&lang={language_of(request)}")
+
+
+def in_language(request: Request[Any, Any, Any], target: str) -> str:
+    """`target` in the language the request was in, so that it is not lost on the way."""
+    if "lang=" in target:
+        return target
+    return f"{target}{'&' if '?' in target else '?'}lang={language_of(request)}"
+
+
+def flash(
+    request: Request[Any, Any, Any], response: Response[Any], **message: str
+) -> Response[Any]:
+    """A message for the next page (post, redirect, get: a reload never posts again)."""
+    request.session["flash"] = message
+    return response
+
+
+def take_flash(request: Request[Any, Any, Any]) -> dict[str, str]:
+    found = request.session.pop("flash", None) if isinstance(request.session, dict) else None
+    return found if isinstance(found, dict) else {}
 
 
 def _account(app: Tremplin, email: str) -> Any:

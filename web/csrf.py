@@ -1,10 +1,15 @@
-"""CSRF: litestar's double-submit cookie, plus a repair for a cookie it can no longer verify.
+"""CSRF: litestar's double-submit cookie, and what we add in front of it.
 
-litestar keeps whatever CSRF cookie a browser arrives with and renders it into the
-page; if that cookie was signed with another key (a new `secret.key`, another
-Tremplin on the same host, which shares cookies across ports), every form then
-fails, for good. Before litestar's check, a page request that arrives with such a
-cookie has it dropped, so litestar issues a fresh one with the page.
+- A repair: litestar keeps whatever CSRF cookie a browser arrives with and renders
+  it into the page; if that cookie was signed with another key (a new `secret.key`,
+  another Tremplin on the same host, which shares cookies across ports), every form
+  then fails, for good. A page request that arrives with such a cookie has it
+  dropped, so litestar issues a fresh one with the page.
+- Browsers say where a request comes from: a write whose `Sec-Fetch-Site` says
+  cross-site, or whose `Origin` is another site, is refused before anything else,
+  even with a token (litestar's token is not tied to the session).
+- A write with an `Authorization` header is a machine's: keys only read, and it is
+  told so, rather than that a CSRF token is missing.
 """
 
 from __future__ import annotations
@@ -13,11 +18,14 @@ from hmac import compare_digest
 from http.cookies import SimpleCookie
 
 from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from infra.settings import Settings
+
+CSRF_FAILED = "CSRF token verification failed"  # litestar's words; web.errors explains them
 
 SAFE = frozenset({"GET", "HEAD"})
 
@@ -41,7 +49,10 @@ def verifiable(token: str, secret: str) -> bool:
     return compare_digest(token[CSRF_SECRET_LENGTH:], expected)
 
 
-class FreshCsrfCookie(ASGIMiddleware):
+KEYS_ONLY_READ = "this API key only reads"
+
+
+class CsrfDefences(ASGIMiddleware):
     def __init__(self, config: CSRFConfig) -> None:
         self.config = config
 
@@ -51,6 +62,12 @@ class FreshCsrfCookie(ASGIMiddleware):
                 (name, self._without_stale(value) if name == b"cookie" else value)
                 for name, value in scope["headers"]
             ]
+        else:
+            headers = dict(scope["headers"])
+            if b"authorization" in headers:
+                raise PermissionDeniedException(KEYS_ONLY_READ)
+            if _from_elsewhere(headers):
+                raise PermissionDeniedException(CSRF_FAILED)
         await next_app(scope, receive, send)
 
     def _without_stale(self, header: bytes) -> bytes:
@@ -68,3 +85,14 @@ class FreshCsrfCookie(ASGIMiddleware):
             if part.strip().partition("=")[0] != self.config.cookie_name
         ]
         return ";".join(kept).strip().encode("latin-1")
+
+
+def _from_elsewhere(headers: dict[bytes, bytes]) -> bool:
+    """What the browser says of the request's origin: another site is refused."""
+    if headers.get(b"sec-fetch-site", b"same-origin") not in (b"same-origin", b"none"):
+        return True
+    origin = headers.get(b"origin")
+    if origin is None or origin == b"null":
+        return origin == b"null"
+    host = headers.get(b"host", b"")
+    return origin.partition(b"://")[2] != host

@@ -7,15 +7,22 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, Response
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.exceptions.responses import create_exception_response
 from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 
 from domain import errors
+from web.csrf import CSRF_FAILED
 from web.i18n import language_of, translator
 from web.pages import page
-
-CSRF_FAILED = "CSRF token verification failed"  # litestar's CSRF middleware says this
 
 STATUS: list[tuple[type[errors.DomainError], int]] = [  # most specific first
     (errors.CommandConflict, 409),
@@ -33,9 +40,11 @@ def status_of(error: errors.DomainError) -> int:
     return next(status for cls, status in STATUS if isinstance(error, cls))
 
 
-def domain_error_response(_: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+def domain_error_response(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     assert isinstance(error, errors.DomainError)
     status = status_of(error)
+    if _wants_page(request):
+        return _error_page(request, status, str(error))
     problem = {
         "type": f"urn:tremplin:error:{error.code}",
         "title": type(error).__name__,
@@ -67,10 +76,24 @@ def refused(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     csrf = error.detail == CSRF_FAILED
     message = words["csrf_failed"] if csrf else words["forbidden"]
     if _wants_page(request):
-        return page(request, "refused.html", status_code=403, message=message)
+        return _error_page(request, 403, message)
     return _problem(
         "csrf-failed" if csrf else "forbidden", 403, message if csrf else str(error.detail)
     )
+
+
+def http_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """400, 404, 405… in words for a person's browser; litestar's JSON for programs."""
+    assert isinstance(error, HTTPException)
+    if _wants_page(request):
+        words = translator(language_of(request))
+        message = words["not_found"] if error.status_code == 404 else words["bad_request"]
+        return _error_page(request, error.status_code, message)
+    return create_exception_response(request, error)
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+    return page(request, "refused.html", status_code=status, message=message, status=status)
 
 
 def _wants_page(request: Request[Any, Any, Any]) -> bool:
@@ -94,4 +117,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     errors.DomainError: domain_error_response,
     NotAuthorizedException: not_signed_in,
     PermissionDeniedException: refused,
+    NotFoundException: http_error,
+    ValidationException: http_error,
+    MethodNotAllowedException: http_error,
 }

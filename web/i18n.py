@@ -108,6 +108,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This form has expired or did not come from Tremplin. Reload the page and try again.",
     },
     "back_home": {"fr": "Retour à l'accueil", "en": "Back to the home page"},
+    "error_title": {"fr": "Impossible", "en": "That did not work"},
+    "not_found": {
+        "fr": "Cette page n'existe pas, ou vous n'y avez pas accès.",
+        "en": "This page does not exist, or you do not have access to it.",
+    },
+    "bad_request": {
+        "fr": "La demande est incomplète ou mal formée : vérifiez le formulaire.",
+        "en": "The request is incomplete or malformed: check the form.",
+    },
+    "password_changed": {"fr": "Mot de passe changé.", "en": "Password changed."},
+    "change_password": {"fr": "Changer de mot de passe", "en": "Change password"},
+    "current_password": {"fr": "Mot de passe actuel", "en": "Current password"},
+    "new_password": {
+        "fr": "Nouveau mot de passe (12 caractères au moins)",
+        "en": "New password (at least 12 characters)",
+    },
+    "passwords_differ": {
+        "fr": "Les deux nouveaux mots de passe diffèrent.",
+        "en": "The two new passwords differ.",
+    },
+    "repeat_password": {"fr": "Nouveau mot de passe, encore", "en": "New password, again"},
+    "wrong_password": {"fr": "Mot de passe actuel incorrect.", "en": "Wrong current password."},
     # Administration
     "accounts": {"fr": "Comptes", "en": "Accounts"},
     "api_keys": {"fr": "Clés d'API", "en": "API keys"},

@@ -74,10 +74,44 @@ class LoginThrottle:
             await self._count(_key("account", account_key))
             await self._count(_key("address", address))
 
+    async def begin(self, account_key: str, address: str) -> int:
+        """The way to use the throttle: before checking a password, count the attempt as
+        failed in advance (0), or refuse it (the seconds to wait, nothing counted).
+
+        Checking and counting in one step under the lock is what makes the limits hold
+        when many attempts arrive together: each waits for the slow password check of
+        none of the others. A success then calls `succeeded`, which takes it back."""
+        async with self._lock:
+            account, address_key = _key("account", account_key), _key("address", address)
+            wait = max(
+                await self._wait(account, self._limits.per_account),
+                await self._wait(address_key, self._limits.per_address),
+            )
+            if wait:
+                return wait
+            await self._count(account)
+            await self._count(address_key)
+            return 0
+
     async def succeeded(self, account_key: str, address: str) -> None:
-        """Forget the account's failures; the address's stay, or one good login would reset them."""
+        """Forget the account's failures, and take back the attempt `begin` counted against
+        the address (a training room shares one address: its good sign-ins never count).
+        The address's real failures stay, or one good login would reset them."""
         async with self._lock:
             await self._store.delete(_key("account", account_key))
+            await self._uncount(_key("address", address))
+
+    async def _uncount(self, key: str) -> None:
+        window = await self._open_window(key)
+        if window is None:
+            return
+        if window.failures <= 1:
+            await self._store.delete(key)
+            return
+        lower = _Window(failures=window.failures - 1, started=window.started)
+        await self._store.set(
+            key, msgspec.json.encode(lower), expires_in=max(1, self._remaining(lower))
+        )
 
     async def _wait(self, key: str, limit: int) -> int:
         window = await self._open_window(key)

@@ -81,7 +81,9 @@ class ProgrammeController(Controller):
         pseudonyms = _pseudonyms_for(request)
         if pseudonyms is None:
             return counted
-        return [Evidence(pseudonyms.of(e.person_ref), e.positions) for e in counted]
+        # In pseudonym order: the log's order of real references would give them away.
+        shown = [Evidence(pseudonyms.of(e.person_ref), e.positions) for e in counted]
+        return sorted(shown, key=lambda e: e.person_ref)
 
     @get(
         "/programmes/{programme_id:str}/leaderboard",
@@ -99,13 +101,16 @@ class ProgrammeController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = 10,
     ) -> Leaderboard:
         """Competition ranking (equal XP, equal rank); `around` gives `limit` neighbours
-        above and below that person; names only for people who chose to show them."""
+        above and below a person whose path the caller may read (a trainee: themself);
+        names only for people who chose to show them, and references only to those who
+        may read that person's path."""
         if month is not None and not MONTH.match(month):
             raise ValidationException(f"month: {month!r} is not YYYY-MM")
         programme = _programme(views, programme_id)
         if cohort is not None:
             _cohort_of(programme, cohort)
         scope = cohort_scope(cohort, month) if cohort else programme_scope(programme_id, month)
+        who = principal(request)
         pseudonyms = _pseudonyms_for(request)
         if around_person is None:
             entries = top(views, scope, limit)
@@ -113,11 +118,14 @@ class ProgrammeController(Controller):
             asked = around_person
             if pseudonyms is not None:
                 around_person = pseudonyms.person(views, around_person) or ""
-            entries = around(views, scope, around_person, limit) if around_person else []
-            if not entries:
+            allowed = bool(around_person) and may_see_person(who, around_person, views)
+            entries = around(views, scope, around_person, limit) if allowed else []
+            if not entries:  # the same answer whether they are elsewhere or not to be seen
                 raise NotFound(f"{asked} is not on the board {scope}")
         if pseudonyms is not None:
             entries = [_pseudonymous(entry, pseudonyms) for entry in entries]
+        else:
+            entries = [_visible_to(who, entry, views) for entry in entries]
         return Leaderboard(scope, entries, programme.simulated)
 
 
@@ -157,6 +165,14 @@ def _pseudonyms_for(request: Request[Any, Any, Any]) -> Pseudonyms | None:
         return None
     pseudonyms: Pseudonyms = request.app.state.pseudonyms
     return pseudonyms
+
+
+def _visible_to(who: Principal, entry: Entry, views: ViewStore) -> Entry:
+    """A name or pseudonym is for everyone on the board; the reference behind it only for
+    those who may read that person's path (themself, their mentor, staff)."""
+    if entry.person is None or may_see_person(who, entry.person, views):
+        return entry
+    return dataclasses.replace(entry, person=None)
 
 
 def _pseudonymous(entry: Entry, pseudonyms: Pseudonyms) -> Entry:

@@ -47,10 +47,22 @@ def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[
     return present + [(name, value) for name, value in _ENCODED if name not in names]
 
 
+NO_STORE = (b"cache-control", b"no-store")
+STATIC = "/static/"  # the app's own files, the same for everyone
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
-    """A `before_send` hook: `Litestar(before_send=[add_security_headers])`."""
+    """A `before_send` hook: `Litestar(before_send=[add_security_headers])`.
+
+    Also `Cache-Control: no-store` on everything but static files, unless a handler
+    said otherwise: pages and answers hold personal data, and on a shared computer
+    the browser's Back button must not show them again after signing out."""
     if message["type"] == "http.response.start":
-        message["headers"] = with_security_headers(message.get("headers", ()))
+        headers = with_security_headers(message.get("headers", ()))
+        static = str(scope.get("path", "")).startswith(STATIC)
+        if not static and all(name.lower() != b"cache-control" for name, _ in headers):
+            headers.append(NO_STORE)
+        message["headers"] = headers
 
 
 class SecurityHeadersMiddleware(ASGIMiddleware):

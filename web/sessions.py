@@ -48,11 +48,27 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             session_id = self.generate_session_id()
             await self._store_as(session_id, scope_session, message, connection)
             return
-        if not scope_session and not arrived_with:
-            return  # nothing to keep, nothing to clear: no cookie, no file
-        if not scope_session:
-            scope_session = Empty  # a session emptied (sign-out): delete it and its cookie
+        if scope_session is Empty or not scope_session:  # signed out, lost, or a visitor
+            if arrived_with:
+                await self._forget(arrived_with, message, connection)
+            return  # a visitor: no cookie, no file
         await super().store_in_message(scope_session, message, connection)
+
+    async def _forget(
+        self, session_id: str, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
+        """Delete the session and its cookie; litestar's own deletion keeps the cookie's
+        Max-Age, which browsers obey over the past expiry date it also sends."""
+        await self.delete(session_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        params = self._cookie_params()
+        params["max_age"] = 0
+        cookie = Cookie(value="", key=self.config.key, expires=0, **params)
+        MutableScopeHeaders.from_message(message).add("Set-Cookie", cookie.to_header(header=""))
+
+    def _cookie_params(self) -> dict[str, Any]:
+        return dict(
+            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+        )
 
     async def _store_as(
         self,
@@ -63,10 +79,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     ) -> None:
         store = self.config.get_store_from_app(connection.scope["app"])
         await self.set(session_id, self.serialize_data(session, connection.scope), store=store)
-        params = dict(
-            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
-        )
-        cookie = Cookie(value=session_id, key=self.config.key, **params)
+        cookie = Cookie(value=session_id, key=self.config.key, **self._cookie_params())
         MutableScopeHeaders.from_message(message).add("Set-Cookie", cookie.to_header(header=""))
 
 

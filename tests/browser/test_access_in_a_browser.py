@@ -42,7 +42,7 @@ def sign_in(page: Any, base: str, email: str) -> None:
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/account")
+    page.wait_for_url(f"{base}/account?lang=fr")
 
 
 def test_signing_in_with_the_form_reaches_the_account_page_in_french(

@@ -43,6 +43,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/logout"): EVERYONE - {JOBCENTRE_KEY, AUDITOR_KEY},
     ("GET", "/account"): SIGNED_IN,
     ("POST", "/account/sign-out-everywhere"): SIGNED_IN,
+    ("POST", "/account/password"): SIGNED_IN,
     ("GET", "/api/programmes/{programme_id:str}/outcomes"): STAFF_FIGURES
     | {JOBCENTRE_KEY, AUDITOR_KEY},
     ("GET", "/api/programmes/{programme_id:str}/outcomes/{key:str}/evidence"): frozenset(

@@ -158,3 +158,39 @@ def test_a_revoked_key_stops_at_the_next_request_and_its_use_was_recorded(
         app.cookies.clear()
         refused = app.get(f"/api/people/{cast.own}/path", headers=headers)
         assert refused.status_code == 401
+
+
+def test_an_auditors_evidence_is_in_pseudonym_order_not_in_the_order_of_references(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    """Listed by real reference, the pseudonyms of sequential ids would be read off by rank."""
+    app.headers["authorization"] = f"Bearer {cast.auditor_key}"
+    listed = app.get(f"/api/programmes/{ORT}/outcomes/enrolled/evidence").json()
+    shown = [e["person_ref"] for e in listed]
+    assert len(shown) == 30
+    assert shown == sorted(shown)
+    pseudonyms = app.app.state.pseudonyms
+    by_reference = [pseudonyms.of(f"sim-2017-{n:04d}") for n in range(1, 31)]
+    assert shown != by_reference
+
+
+def test_a_trainee_sees_the_board_around_themself_only_and_no_one_elses_reference(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    signed_in(app, cast.emails["trainee"], PASSWORD)
+    board = f"/api/programmes/{ORT}/leaderboard"
+    mine = app.get(board, params={"around": cast.own, "limit": 100})
+    assert mine.status_code == 200
+    theirs = app.get(board, params={"around": cast.other})
+    assert theirs.status_code == 404
+    assert theirs.json()["detail"] == f"{cast.other} is not on the board programme:{ORT}"
+    references = {e["person"] for e in mine.json()["entries"]} - {None}
+    assert references <= {cast.own}
+    everyone = app.get(board, params={"limit": 100}).json()["entries"]
+    assert {e["person"] for e in everyone} - {None} <= {cast.own}
+
+
+def test_staff_see_references_on_the_board(app: TestClient[Litestar], cast: Cast) -> None:
+    signed_in(app, cast.emails["trainer"], PASSWORD)
+    board = app.get(f"/api/programmes/{ORT}/leaderboard", params={"limit": 100}).json()
+    assert any(e["person"] for e in board["entries"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,10 +37,10 @@ def set_cookie(response: object, name: str) -> str:
     return next(h for h in headers if h.startswith(f"{name}="))
 
 
-def alert(html: str) -> str:
-    found = ALERT.search(html)
+def alert(page: str) -> str:
+    found = ALERT.search(page)
     assert found is not None, "no alert in the page"
-    return found.group(1)
+    return html.unescape(found.group(1))
 
 
 def test_the_session_cookie_is_secure_httponly_and_samesite(
@@ -230,3 +231,122 @@ def test_a_csrf_cookie_signed_with_another_key_is_replaced_by_the_next_page(
     assert fresh != stale
     assert set_cookie(page, "tremplin_csrf").startswith(f"tremplin_csrf={fresh};")
     assert sign_in(app, cast.emails["trainee"], PASSWORD).status_code == 303
+
+
+def test_pages_with_personal_data_are_not_kept_by_the_browser(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    signed_in(app, cast.emails["trainee"], PASSWORD)
+    for path in ("/account", f"/api/people/{cast.own}/path", "/login", "/"):
+        assert app.get(path).headers["cache-control"] == "no-store", path
+    assert "no-store" not in app.get("/static/app.css").headers.get("cache-control", "")
+
+
+def test_signing_out_deletes_the_cookie_at_once(app: TestClient[Litestar], cast: Cast) -> None:
+    signed_in(app, cast.emails["trainee"], PASSWORD)
+    token = form_token(app.get("/account").text)
+    out = app.post("/logout", data={"_csrf_token": token}, follow_redirects=False)
+    cookie = set_cookie(out, COOKIE).lower()
+    assert "max-age=0" in cookie
+    assert cookie.startswith(f'{COOKIE}="";')
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"sec-fetch-site": "cross-site"}, {"origin": "https://evil.example"}, {"origin": "null"}],
+)
+def test_a_write_from_another_site_is_refused_even_with_a_token(
+    app: TestClient[Litestar], cast: Cast, headers: dict[str, str]
+) -> None:
+    signed_in(app, cast.emails["mentor"], PASSWORD)
+    token = form_token(app.get("/account").text)
+    refused = app.post("/account/sign-out-everywhere", data={"_csrf_token": token}, headers=headers)
+    assert refused.status_code == 403
+    assert app.get("/account").status_code == 200  # still signed in: nothing happened
+    same_site = {"sec-fetch-site": "same-origin", "origin": HTTPS}
+    allowed = app.post(
+        "/account/sign-out-everywhere",
+        data={"_csrf_token": token},
+        headers=same_site,
+        follow_redirects=False,
+    )
+    assert allowed.status_code == 303
+
+
+def test_a_key_that_tries_to_write_is_told_keys_only_read(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    refused = app.post("/logout", headers={"authorization": f"Bearer {cast.auditor_key}"})
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "this API key only reads"
+
+
+def test_a_new_account_is_shown_once_after_a_redirect(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    signed_in(app, cast.emails["admin"], PASSWORD)
+    token = form_token(app.get("/admin/accounts").text)
+    data = {"email": "prg@test.example", "role": "trainer", "_csrf_token": token}
+    created = app.post("/admin/accounts", data=data, follow_redirects=False)
+    assert (created.status_code, created.headers["location"]) == (303, "/admin/accounts?lang=fr")
+    first = app.get("/admin/accounts").text
+    password = re.search(r'class="secret">([^<]+)<', first)
+    assert password is not None
+    assert len(password.group(1)) == 16
+    assert 'class="secret"' not in app.get("/admin/accounts").text  # once only
+
+
+def test_a_browser_gets_pages_for_errors_and_a_program_gets_json(
+    app: TestClient[Litestar],
+) -> None:
+    page = app.get("/nowhere", headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert alert(page.text) == "Cette page n'existe pas, ou vous n'y avez pas accès."
+    api = app.get("/api/nowhere")
+    assert (api.status_code, api.json()["status_code"]) == (404, 404)
+
+
+def test_the_language_chosen_before_signing_in_is_kept_after(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    token = form_token(app.get("/login?lang=en").text)
+    data = {"email": cast.emails["trainee"], "password": PASSWORD, "_csrf_token": token}
+    response = app.post("/login?lang=en", data=data, follow_redirects=False)
+    assert response.headers["location"] == "/account?lang=en"
+
+
+def test_changing_ones_password_ends_other_sessions_and_keeps_this_one(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    email = cast.emails["jobcentre"]
+    signed_in(app, email, PASSWORD)
+    laptop = signed_in(another_browser(app), email, PASSWORD)
+
+    token = form_token(app.get("/account").text)
+    wrong = app.post(
+        "/account/password",
+        data={
+            "current": "not it at all",
+            "new": "x" * 12,
+            "repeat": "x" * 12,
+            "_csrf_token": token,
+        },
+    )
+    assert alert(wrong.text) == "Mot de passe actuel incorrect."
+    token = form_token(wrong.text)
+    differ = app.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": "y" * 12, "repeat": "z" * 12, "_csrf_token": token},
+    )
+    assert alert(differ.text) == "Les deux nouveaux mots de passe diffèrent."
+    token = form_token(differ.text)
+    new = "un tout nouveau mot de passe"
+    done = app.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": new, "repeat": new, "_csrf_token": token},
+    )
+    assert "Mot de passe changé." in done.text
+    assert app.get("/account").status_code == 200  # this browser goes on
+    assert laptop.get("/account").status_code == 401  # the other one is signed out
+    assert sign_in(another_browser(app), email, PASSWORD).status_code == 401
+    assert sign_in(another_browser(app), email, new).status_code == 303

@@ -92,10 +92,11 @@ async def test_twenty_failures_from_an_address_hold_every_account_from_it(
 async def test_a_success_clears_the_account_counter_but_not_the_address_one(
     throttle: LoginThrottle,
 ) -> None:
-    await fail(throttle, 5, ACCOUNT, ADDRESS)
-    await fail(throttle, 14, OTHER_ACCOUNT, ADDRESS)  # 19 from ADDRESS
+    await fail(throttle, 4, ACCOUNT, ADDRESS)
+    await fail(throttle, 15, OTHER_ACCOUNT, ADDRESS)  # 19 from ADDRESS
 
-    await throttle.succeeded(ACCOUNT, ADDRESS)
+    assert await throttle.begin(ACCOUNT, ADDRESS) == 0  # the 20th, counted in advance…
+    await throttle.succeeded(ACCOUNT, ADDRESS)  # …and taken back: 19 again
     assert await throttle.retry_after(ACCOUNT, ADDRESS) == 0
 
     await throttle.failed(ACCOUNT, ADDRESS)  # the 20th from ADDRESS, the 1st for ACCOUNT
@@ -159,3 +160,27 @@ async def test_concurrent_failures_are_all_counted(throttle: LoginThrottle) -> N
     await throttle.failed("account-19", ADDRESS)
     assert await throttle.retry_after("account-never-tried", ADDRESS) == 900
     assert await throttle.retry_after(ACCOUNT, OTHER_ADDRESS) == 900
+
+
+async def test_parallel_attempts_on_one_account_pass_only_up_to_its_limit(
+    throttle: LoginThrottle,
+) -> None:
+    waits = await asyncio.gather(*(throttle.begin(ACCOUNT, f"10.0.0.{n}") for n in range(100)))
+    assert sum(wait == 0 for wait in waits) == 5
+    assert all(0 < wait <= 900 for wait in waits if wait)
+
+
+async def test_parallel_attempts_from_one_address_pass_only_up_to_its_limit(
+    throttle: LoginThrottle,
+) -> None:
+    waits = await asyncio.gather(*(throttle.begin(f"account-{n}", ADDRESS) for n in range(100)))
+    assert sum(wait == 0 for wait in waits) == 20
+
+
+async def test_good_sign_ins_from_a_shared_address_never_hold_it(
+    throttle: LoginThrottle,
+) -> None:
+    for n in range(50):  # a training room: fifty people sign in from one address
+        assert await throttle.begin(f"trainee-{n}", ADDRESS) == 0
+        await throttle.succeeded(f"trainee-{n}", ADDRESS)
+    assert await throttle.retry_after("trainee-51", ADDRESS) == 0
