@@ -18,6 +18,11 @@ from domain.ids import account_id, api_key_id
 from domain.values import PersonalDetails, key, required_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Job-centre codes are not registered anywhere yet: only this shape is accepted.
+CENTRE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+MAX_REFERENCE = 64
+MAX_REASON = 500  # reasons are kept for good, in the log
+MAX_NAME = 200
 API_KEY_ID = re.compile(r"^[0-9a-f]{12}$")
 
 
@@ -142,9 +147,9 @@ class Account(Aggregate):
             id=account_id(login),
             role=role,
             password_hash=required_text("password_hash", password_hash),
-            links={name: key(name, value) for name, value in sorted(links.items())},
+            links={name: _link(name, value) for name, value in sorted(links.items())},
             demo=demo,
-            personal=PersonalDetails(email=login, full_name=full_name),
+            personal=PersonalDetails(email=login, full_name=_name("full_name", full_name)),
         )
 
     def grant(self, role: Role) -> None:
@@ -167,7 +172,7 @@ class Account(Aggregate):
 
     def disable(self, reason: str) -> None:
         if not self.disabled:
-            self.trigger_event(self.Disabled, reason=required_text("reason", reason))
+            self.trigger_event(self.Disabled, reason=_reason(reason))
 
     def enable(self) -> None:
         if self.disabled:
@@ -179,7 +184,7 @@ class Account(Aggregate):
     def record_disclosure_reason(self, reason: str, until: datetime) -> None:
         if Role.AUDITOR not in self.roles:
             raise InvalidValue("role", "only an auditor records a reason to see real ids")
-        text = required_text("reason", reason)
+        text = _reason(reason)
         if len(text) < 10:
             raise InvalidValue("reason", "say why in at least 10 characters")
         self.trigger_event(self.DisclosureReasonRecorded, reason=text, until=until)
@@ -216,10 +221,41 @@ class ApiKey(Aggregate):
             id=api_key_id(key_id),
             key_id=key_id,
             kind=kind,
-            scope=key("scope", scope),
+            scope=_scope(kind, scope),
             secret_hash=required_text("secret_hash", secret_hash),
         )
 
     def revoke(self) -> None:
         if not self.revoked:
             self.trigger_event(self.Revoked)
+
+
+def _link(name: str, value: str) -> str:
+    """Whom an account acts for: a reference (checked to exist by the command), or a
+    job centre's code, which must look like one until centres are registered."""
+    if name == "jobcentre" and not CENTRE_CODE.match(value):
+        raise InvalidValue(name, "is not a job-centre code (letters, digits, - . _ :)")
+    if len(value) > MAX_REFERENCE:
+        raise InvalidValue(name, f"is longer than {MAX_REFERENCE} characters")
+    return key(name, value)
+
+
+def _scope(kind: ApiKeyKind, scope: str) -> str:
+    if kind is ApiKeyKind.JOBCENTRE:
+        return _link("jobcentre", scope)
+    return _name("scope", scope, longest=100) or required_text("scope", scope)
+
+
+def _name(field: str, value: str | None, longest: int = MAX_NAME) -> str | None:
+    if value is None:
+        return None
+    if len(value) > longest or not value.isprintable() or value != value.strip():
+        raise InvalidValue(field, f"is a name of 1 to {longest} printable characters")
+    return required_text(field, value)
+
+
+def _reason(reason: str) -> str:
+    text = required_text("reason", reason)
+    if len(text) > MAX_REASON:
+        raise InvalidValue("reason", f"say it in at most {MAX_REASON} characters")
+    return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,6 +24,7 @@ from infra.programme_file import (
     load_programme,
     read_programme_file,
 )
+from infra.settings import Settings
 from infra.simulator import SimulationError, SimulationReport, simulate
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -113,7 +115,18 @@ def serve(host: str | None, port: int | None) -> None:
     port = port if port is not None else settings.port
     app = open_application()
     click.echo(f"Tremplin: http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings, app), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings, app), host=host, port=port, **uvicorn_options(settings))
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """The server's options beyond where it listens. uvicorn trusts X-Forwarded-For from
+    127.0.0.1 by default: here only from the proxies the settings name."""
+    trusted = settings.forwarded_allow_ips.strip()
+    return {
+        "log_level": "warning",  # no access log: paths carry people's references
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
+    }
 
 
 @main.group()

@@ -173,6 +173,21 @@ def users_revoke(email: str, role: str) -> None:
     click.echo(f"Rôle {role} retiré du compte {_account_hex(email)}.")
 
 
+@users.command("password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the new password from stdin.")
+def users_password(email: str, password_stdin: bool) -> None:
+    """Give an account a new password (every session of the old one ends)."""
+    app = open_application(existing=True)
+    if app.account(email) is None:
+        raise click.ClickException("there is no account with this email")
+    password = read_password() if password_stdin else new_password()
+    app.change_password(email, hash_password(password))
+    click.echo(f"Nouveau mot de passe pour le compte {_account_hex(email)}.")
+    if not password_stdin:
+        click.echo(f"Mot de passe (affiché une seule fois, notez-le maintenant) : {password}")
+
+
 @users.command("sign-out-everywhere")
 @click.option("--email", required=True)
 def users_sign_out_everywhere(email: str) -> None:

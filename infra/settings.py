@@ -25,6 +25,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Seconds a writer waits for another writer to finish (several processes share the file)."""
     cookie_secure: bool = True
     """Cookies only over HTTPS (browsers also send them to http://localhost)."""
+    forwarded_allow_ips: str = ""
+    """Proxies trusted to say who the client is (X-Forwarded-For): comma-separated IPs or
+    networks; empty trusts none, so nobody can claim another address to dodge limits."""
     session_minutes: Annotated[int, msgspec.Meta(ge=1, le=24 * 60)] = 120
     """A session ends after this long without a request (shared computers)."""
 

@@ -242,7 +242,15 @@ def test_serve_listens_where_the_environment_says(
 
     assert result.exit_code == 0, result.output
     assert result.stdout == "Tremplin: http://0.0.0.0:8123/  (Ctrl-C to stop)\n"
-    assert started == [{"host": "0.0.0.0", "port": 8123, "log_level": "warning"}]
+    assert started == [
+        {
+            "host": "0.0.0.0",
+            "port": 8123,
+            "log_level": "warning",
+            "proxy_headers": False,
+            "forwarded_allow_ips": None,
+        }
+    ]
 
 
 @pytest.mark.parametrize(

@@ -286,3 +286,29 @@ def test_init_demo_on_a_log_with_other_data_warns_and_opens_no_demo_account(
     assert json_lines(tremplin(tmp_path, "users", "list", "--json")) == []
     assert not (tmp_path / "demo-logins.txt").exists()
     assert app_at(tmp_path).is_demo() is False
+
+
+def test_users_password_replaces_the_password_and_ends_every_session(tmp_path: Path) -> None:
+    email = "reset@example.org"
+    assert (
+        tremplin(tmp_path, "users", "create", "--role", "trainer", "--email", email).exit_code == 0
+    )
+    before = app_at(tmp_path).account(email)
+    assert before is not None
+
+    changed = tremplin(tmp_path, "users", "password", "--email", email, "--password-stdin",
+                       stdin="a brand new password\n")  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert "a brand new password" not in changed.output
+    after = app_at(tmp_path).account(email)
+    assert after is not None
+    assert password_matches(after.password_hash, "a brand new password")
+    assert not password_matches(after.password_hash, PASSWORD)
+    assert after.sessions_epoch == before.sessions_epoch + 1
+
+    weak = tremplin(tmp_path, "users", "password", "--email", email, "--password-stdin",
+                    stdin="short\n")  # fmt: skip
+    unknown = tremplin(tmp_path, "users", "password", "--email", "nobody@example.org")
+    assert (weak.exit_code, unknown.exit_code) == (1, 1)
+    assert "at least 12 characters" in weak.output
+    assert "no account with this email" in unknown.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from givens import log_head
@@ -134,3 +135,51 @@ def test_reading_the_log_never_shows_a_password_or_key_hash(app: Tremplin) -> No
         ("Issued", None, "[secret withheld]"),
     ]
     assert HASH not in repr(shown)
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (
+            lambda app: app.open_account("a@x.org", Role.JOBCENTRE, HASH, {"jobcentre": "../etc"}),
+            "jobcentre",
+        ),
+        (
+            lambda app: app.open_account(
+                "a@x.org", Role.JOBCENTRE, HASH, {"jobcentre": "<b>x</b>"}
+            ),
+            "jobcentre",
+        ),
+        (
+            lambda app: app.open_account("a@x.org", Role.TRAINER, HASH, full_name="x" * 201),
+            "full_name",
+        ),
+        (
+            lambda app: app.issue_api_key("0123456789ab", ApiKeyKind.JOBCENTRE, "a b", "f" * 64),
+            "jobcentre",
+        ),
+        (
+            lambda app: app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, " Cour", "f" * 64),
+            "scope",
+        ),
+        (
+            lambda app: app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "x" * 101, "f" * 64),
+            "scope",
+        ),
+    ],
+)
+def test_values_kept_for_good_are_checked_and_bounded(app: Tremplin, call: Any, field: str) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        call(app)
+    assert refused.value.field == field
+    assert log_head(app) is None
+
+
+def test_a_reason_is_at_most_500_characters(app: Tremplin) -> None:
+    app.open_account("a@example.org", Role.AUDITOR, HASH)
+    head = log_head(app)
+    with pytest.raises(InvalidValue, match="500"):
+        app.disable_account("a@example.org", "x" * 501)
+    with pytest.raises(InvalidValue, match="500"):
+        app.record_disclosure_reason("a@example.org", "y" * 501, UNTIL)
+    assert log_head(app) == head
