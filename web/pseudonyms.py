@@ -14,7 +14,6 @@ import hmac
 import threading
 
 from projections.people_access import all_person_refs
-
 from projections.store import ViewStore
 
 PREFIX = "anon-"
