@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from infra.demo import declare_demo_log, show_demo_accounts
 from infra.event_log import LogFilter, event_as_dict, known_event_types, read_log
 from infra.importers.csv_rows import ImportRowError
 from infra.importers.oulad import import_oulad
+from infra.live_demo import add_live_cohort
 from infra.programme_file import (
     ProgrammeFile,
     ProgrammeFileError,
@@ -89,6 +91,9 @@ def init(programme_file: Path, oulad_dir: Path, simulated: int, demo: bool) -> N
             f"Simulation: {report.trainees:,} trainees, {report.events_recorded:,} new events"
             " (simulated data)"
         )
+    if demo and app.is_demo():
+        live = add_live_cohort(app, date.today())  # a cohort running today, to try recording
+        click.echo(f"Démo : cohorte en cours {live.cohort_id} ({len(live.people)} apprenant·es)")
     catch_up_views(app)
     if demo:
         show_demo_accounts(app, load_settings())

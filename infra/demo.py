@@ -32,6 +32,7 @@ from projections.store import ViewStore
 DEMO_DOMAIN = "demo.tremplin.test"
 LOGINS_FILE = "demo-logins.txt"
 SIMULATED = "sim-"  # how the simulator's people, mentors and employers are named
+LIVE_TRAINEE = "sim-live-001"  # infra/live_demo.py: the first of the cohort running today
 # Role, the email's local part, the French name shown with the login.
 DEMO_ROLES = (
     (Role.TRAINEE, "stagiaire", "stagiaire"),
@@ -102,6 +103,11 @@ def find_demo_records(app: Tremplin, views: ViewStore) -> DemoRecords:
 
 
 def _demo_trainee(views: ViewStore) -> PersonAccess | None:
+    """Someone of the cohort running today when there is one (they can record things),
+    else of the simulated history."""
+    live = access_of(views, LIVE_TRAINEE)
+    if live is not None and live.mentor_ref and live.referred_by:
+        return live
     fallback = None
     for access in _simulated_people(views):
         if access.mentor_ref and access.referred_by and access.shares_with_jobcentre:
