@@ -76,6 +76,14 @@ class CoachingSessionHeld(Aggregate.Event):
     personal: PrivateNote | None
 
 
+class CoachingSessionPlanned(Aggregate.Event):
+    """A coaching session agreed for a later day (`on`); held ones are `CoachingSessionHeld`."""
+
+    mentor_ref: str
+    on: date
+    occurred_on: date
+
+
 class GoalSet(Aggregate.Event):
     goal_id: str
     category: str  # cv, interview, certification, job_search, mobility…
@@ -140,6 +148,14 @@ class CoachingActions:
             topics=tuple(required_text("topics", t) for t in topics),
             occurred_on=occurred_on,
             personal=PrivateNote(note) if note else None,
+        )
+
+    def plan_coaching_session(self, mentor: Mentor, on: date, occurred_on: date) -> None:
+        self.ensure_ever_enrolled("planning a coaching session")
+        if on < occurred_on:
+            raise InvalidValue("on", f"{on} is before the day it is planned ({occurred_on})")
+        self.trigger_event(
+            CoachingSessionPlanned, mentor_ref=mentor.mentor_ref, on=on, occurred_on=occurred_on
         )
 
     def set_goal(

@@ -6,6 +6,7 @@ same aggregate, which is what makes imports and offline replays idempotent.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from uuid import UUID, uuid5
 
@@ -57,3 +58,14 @@ def api_key_id(key_id: str) -> UUID:
 def installation_id() -> UUID:
     """The one installation a log belongs to (its demo marker's aggregate)."""
     return _id("installation", "this")
+
+
+def wall_post_id(post_id: str) -> UUID:
+    """From the id the author's phone made: an offline post replays into the same post."""
+    return _id("wallpost", post_id)
+
+
+def in_person_session_id(cohort_id: str, on: date, code: str) -> UUID:
+    """From what a trainee knows at the door (their cohort, the day, the code shown):
+    the session is found without an index, and one code names one session a day."""
+    return _id("session", f"{cohort_id}:{on.isoformat()}:{code}")

@@ -28,6 +28,7 @@ class ConsentScope(StrEnum):
     SHARE_WITH_JOBCENTRE = "share_with_jobcentre"
     LEADERBOARD = "leaderboard"
     SHARE_WITH_EMPLOYERS = "share_with_employers"  # employers matched with them see their profile
+    SHARE_ON_WALL = "share_on_wall"  # their badges, certifications and hires on the cohort wall
 
 
 class LeaderboardDisplay(StrEnum):

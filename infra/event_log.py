@@ -27,6 +27,8 @@ DOMAIN_MODULES = (
     "domain.badges",
     "domain.accounts",
     "domain.installation",
+    "domain.sessions",
+    "domain.wall",
 )
 HIDDEN = "[personal data hidden]"
 # Hashes of passwords and API keys: never shown, whoever reads the log.

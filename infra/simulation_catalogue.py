@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from domain.learning import CertificationScheme
 from domain.values import ContractType, FollowUpStatus
+from projections.job_offers import OTHER_TRACK_ROME, TRACK_ROME
 
 GENERATOR = "tremplin-simulator/2"  # a change to what a seed generates is a new version
 
@@ -27,7 +28,7 @@ class Track:
 
     weeks: int
     modules: tuple[str, ...]
-    rome_codes: tuple[str, ...]  # France Travail's job codes of the offers they apply for
+    rome_codes: tuple[str, ...]  # of the offers they apply for, from the trainees' `TRACK_ROME`
     offer_title: str
     skills: tuple[str, ...]
     exams: tuple[Exam, ...]  # the first one is the path's certification step
@@ -50,7 +51,7 @@ TRACKS: dict[str, Track] = {
     "developer": Track(
         20,
         ("html-css", "javascript", "python", "sql", "git", "web-project"),
-        ("M1805", "M1810"),
+        TRACK_ROME["developer"],
         "Développeur·se web junior",
         ("html", "javascript", "python", "sql"),
         (_tosa("Python"), _vendor("Microsoft", "Azure Fundamentals"), _vendor("Oracle", "Java")),
@@ -58,7 +59,7 @@ TRACKS: dict[str, Track] = {
     "analyst": Track(
         16,
         ("spreadsheets", "sql", "data-visualisation", "statistics", "reporting"),
-        ("M1403", "M1805"),
+        TRACK_ROME["analyst"],
         "Analyste de données junior",
         ("excel", "sql", "power bi"),
         (_tosa("Excel"), _vendor("Microsoft", "Power BI Data Analyst"), _vendor("SAP", "BW")),
@@ -66,7 +67,7 @@ TRACKS: dict[str, Track] = {
     "consultant": Track(
         14,
         ("business-processes", "erp-basics", "requirements", "workshops"),
-        ("M1806",),
+        TRACK_ROME["consultant"],
         "Consultant·e fonctionnel·le junior",
         ("erp", "recueil du besoin", "conduite du changement"),
         (_tosa("Excel"), _vendor("SAP", "S/4HANA"), _vendor("Salesforce", "Administrator")),
@@ -74,7 +75,7 @@ TRACKS: dict[str, Track] = {
     "project manager": Track(
         14,
         ("project-methods", "agile", "planning", "budget", "stakeholders"),
-        ("M1806", "M1803"),
+        TRACK_ROME["project manager"],
         "Chef·fe de projet digital junior",
         ("agile", "planning", "pilotage"),
         (_tosa("Project"), _icdl("Gestion de projets"), _vendor("Microsoft", "Project")),
@@ -82,7 +83,7 @@ TRACKS: dict[str, Track] = {
     "community manager": Track(
         12,
         ("social-networks", "content-writing", "visual-design", "moderation"),
-        ("E1101",),
+        TRACK_ROME["community manager"],
         "Community manager",
         ("réseaux sociaux", "rédaction web", "canva"),
         (_tosa("Digital"), _icdl("Essentiels du Web")),
@@ -90,7 +91,7 @@ TRACKS: dict[str, Track] = {
     "digital brand manager": Track(
         12,
         ("brand-strategy", "content-marketing", "social-ads", "e-reputation"),
-        ("M1705", "E1101"),
+        TRACK_ROME["digital brand manager"],
         "Chargé·e de marque digitale",
         ("stratégie de marque", "publicité en ligne"),
         (_tosa("Digital"), _icdl("Marketing digital")),
@@ -98,7 +99,7 @@ TRACKS: dict[str, Track] = {
     "digital analyst": Track(
         16,
         ("web-analytics", "tag-management", "dashboards", "a-b-testing", "sql"),
-        ("M1403", "M1705"),
+        TRACK_ROME["digital analyst"],
         "Analyste web",
         ("web analytics", "tableaux de bord", "sql"),
         (_tosa("Excel"), _vendor("Microsoft", "Power BI Data Analyst")),
@@ -106,7 +107,7 @@ TRACKS: dict[str, Track] = {
     "web marketer": Track(
         12,
         ("seo", "sea", "emailing", "e-commerce"),
-        ("M1705",),
+        TRACK_ROME["web marketer"],
         "Webmarketeur·se",
         ("seo", "sea", "emailing"),
         (_tosa("Digital"), _icdl("Marketing digital"), _vendor("Salesforce", "Marketing Cloud")),
@@ -115,7 +116,7 @@ TRACKS: dict[str, Track] = {
 DEFAULT_TRACK = Track(
     14,
     ("digital-project",),
-    ("M1810",),
+    OTHER_TRACK_ROME,
     "Technicien·ne support numérique",
     ("support", "bureautique"),
     (_tosa("Digital"), _icdl("Essentiels de l'ordinateur"), _vendor("Cisco", "IT Essentials")),

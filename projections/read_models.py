@@ -11,13 +11,17 @@ from domain.application import Tremplin
 from projections.accounts import Accounts
 from projections.badge_policy import award_due_badges
 from projections.catalogue import Catalogue
+from projections.coaching_plans import CoachingPlans
 from projections.gamification import Gamification
+from projections.job_offers import JobOffers
 from projections.leaderboard import Leaderboard, full_names_from_log
 from projections.learner_paths import LearnerPaths
 from projections.outcomes import Outcomes
 from projections.people_access import PeopleAccess
+from projections.person_badges import PersonBadges
 from projections.runner import GapWatch, Notice, Projection, catch_up, prepare
 from projections.store import PositionMoved, ViewStore, reset
+from projections.wall import Wall
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,10 @@ def every_projection(app: Tremplin) -> list[Projection]:
         Outcomes(),
         Gamification(),
         Leaderboard(full_names_from_log(app)),
+        CoachingPlans(),
+        JobOffers(),
+        PersonBadges(),
+        Wall(full_names_from_log(app)),
     ]
 
 

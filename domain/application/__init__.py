@@ -10,13 +10,17 @@ from domain.application.installation import InstallationCommands
 from domain.application.learning import LearningCommands
 from domain.application.placement import PlacementCommands
 from domain.application.programmes import ProgrammeCommands
+from domain.application.sessions import SessionCommands
+from domain.application.wall import WallCommands
 
 
 class Tremplin(
     ProgrammeCommands,
     LearningCommands,
+    SessionCommands,
     CoachingCommands,
     PlacementCommands,
+    WallCommands,
     BadgeCommands,
     AccountCommands,
     InstallationCommands,

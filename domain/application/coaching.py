@@ -7,7 +7,7 @@ from datetime import date
 from domain.application.base import UnitOfWork, command
 from domain.application.trainees import TraineeCommands
 from domain.coaching import Mentor
-from domain.errors import AlreadyExists
+from domain.errors import AlreadyExists, InvalidValue
 from domain.ids import mentor_id
 from domain.values import PersonalDetails
 
@@ -63,6 +63,23 @@ class CoachingCommands(TraineeCommands):
         return mentor_ref
 
     @command
+    def plan_coaching_session(
+        self,
+        uow: UnitOfWork,
+        person_ref: str,
+        mentor_ref: str,
+        on: date,
+        *,
+        occurred_on: date,
+        command_id: str | None = None,
+    ) -> str:
+        """A session agreed with a mentor for `on` (today or later)."""
+        self.trainee(uow, person_ref).plan_coaching_session(
+            self.mentor(uow, mentor_ref), on, self.today(occurred_on)
+        )
+        return on.isoformat()
+
+    @command
     def set_goal(
         self,
         uow: UnitOfWork,
@@ -104,6 +121,25 @@ class CoachingCommands(TraineeCommands):
         helper, helped = self.trainee(uow, helper_ref), self.trainee(uow, helped_ref)
         helper.give_peer_help(helped, cohort_id, self.today(occurred_on))
         return helped_ref
+
+    @command
+    def thank_peer(
+        self,
+        uow: UnitOfWork,
+        person_ref: str,
+        peer_ref: str,
+        cohort_id: str,
+        *,
+        occurred_on: date,
+        command_id: str | None = None,
+    ) -> str:
+        """`person_ref` thanks a peer who helped them: the help is recorded on the peer's
+        record (peer help is credited to the helper), with the same rules as `give_peer_help`."""
+        if peer_ref == person_ref:
+            raise InvalidValue("peer_ref", "thank someone else: help to oneself is not recorded")
+        peer, person = self.trainee(uow, peer_ref), self.trainee(uow, person_ref)
+        peer.give_peer_help(person, cohort_id, self.today(occurred_on))
+        return peer_ref
 
     @staticmethod
     def mentor(uow: UnitOfWork, mentor_ref: str) -> Mentor:

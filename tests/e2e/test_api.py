@@ -68,6 +68,10 @@ def test_health_says_the_catalogue_has_read_the_whole_log_after_startup(
         "outcomes",
         "gamification",
         "leaderboard",
+        "coaching",
+        "job_offers",
+        "person_badges",
+        "wall",
     ]
     assert health(client) == {
         "status": "ok",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from infra.bootstrap import build_application
 from infra.importers.oulad import import_oulad
 from infra.programme_file import load_programme
 from infra.settings import Settings
+from infra.simulator import simulate
 from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
 
@@ -27,8 +29,13 @@ def read_models(tmp_path_factory: pytest.TempPathFactory) -> ReadModels:
     app: Tremplin = build_application(settings)
     load_programme(app, ORT)
     import_oulad(app, build_oulad_sample(root / "oulad").directory)
+    simulate(app, "ort-france-2017", 20, 7)  # offers, applications, coaching, badges
+    app.plan_coaching_session(
+        "sim-7-0001", "sim-7-mentor-001", date.today(), occurred_on=date.today()
+    )
     models = ReadModels(app, ViewStore(settings.views_path), every_projection(app))
     models.catch_up()
+    models.catch_up()  # the badges the policy recorded in the first pass
     return models
 
 
@@ -42,7 +49,18 @@ def rows_of(store: ViewStore, tables: tuple[str, ...]) -> dict[str, list[tuple[A
 
 @pytest.mark.parametrize(
     "name",
-    ["catalogue", "learner_paths", "people_access", "outcomes", "gamification", "leaderboard"],
+    [
+        "catalogue",
+        "learner_paths",
+        "people_access",
+        "outcomes",
+        "gamification",
+        "leaderboard",
+        "coaching",
+        "job_offers",
+        "person_badges",
+        "wall",
+    ],
 )
 def test_a_rebuilt_read_model_has_the_same_rows(read_models: ReadModels, name: str) -> None:
     tables = read_models.projections[name].tables

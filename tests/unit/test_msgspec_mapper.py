@@ -22,6 +22,7 @@ from domain.installation import Installation
 from domain.learning import CertificationScheme
 from domain.placement import Employer, JobOffer
 from domain.programme import CohortClaim, PathStep, Programme, StepKind, Targets
+from domain.sessions import InPersonSession
 from domain.trainee import Trainee
 from domain.values import (
     ConsentScope,
@@ -32,6 +33,7 @@ from domain.values import (
     LeftReason,
     PersonalDetails,
 )
+from domain.wall import PostKind, WallPost
 from infra.mapper import MsgspecMapper
 
 E = TypeVar("E", bound=Aggregate.Event)
@@ -45,6 +47,8 @@ DOMAIN_MODULES = (
     "badges",
     "accounts",
     "installation",
+    "sessions",
+    "wall",
 )
 PERSON = PersonalDetails(
     full_name="Awa Diop", email="awa@example.org", age_band="26-35", disability=False
@@ -107,8 +111,13 @@ def every_kind_of_event() -> list[Aggregate.Event]:
     record = CommandRecord.accept("cmd-1", "enrol", "ab12", PARIS)
     claim = CohortClaim.claim(PARIS, PROGRAMME)
     badge = Badge.award("FT-0001", "first-module", "badges-1", 42, date(2017, 4, 1))
+    session = InPersonSession.schedule(
+        programme.cohort(PARIS), "S-1", "Atelier CV", date(2017, 3, 8), "042917", date(2017, 3, 1)
+    )
     everyone = (
         programme, trainee, mentor, employer, offer, record, claim, badge, *_accounts(),
+        _wall(trainee, programme),
+        session,
     )  # fmt: skip
     return [
         event
@@ -137,6 +146,20 @@ def _accounts() -> tuple[Aggregate, ...]:
     return account, key, Installation.declare_demo()
 
 
+def _wall(trainee: Trainee, programme: Programme) -> WallPost:
+    post = WallPost.post(
+        "P-1", trainee, PARIS, PostKind.QUESTION, "Qui a un CV ?", date(2017, 4, 3)
+    )
+    peer = registered("FT-0003")
+    peer.enrol(PROGRAMME, programme.cohort(PARIS), date(2017, 3, 6))
+    post.reply("R-1", peer, "Moi", date(2017, 4, 4))
+    post.mark_helpful("R-1", "FT-0001", date(2017, 4, 5))
+    post.report(peer, "Hors sujet", date(2017, 4, 5))
+    post.hide("ab" * 16, "Données personnelles", date(2017, 4, 6))
+    post.unhide("ab" * 16, "Corrigé", date(2017, 4, 7))
+    return post
+
+
 def _learn(trainee: Trainee) -> None:
     trainee.give_consent(
         ConsentScope.LEADERBOARD, date(2017, 3, 6), LeaderboardDisplay.PSEUDONYM, "Zébulon"
@@ -158,6 +181,7 @@ def _coach(trainee: Trainee, mentor: Mentor, programme: Programme) -> None:
     classmate.enrol(PROGRAMME, programme.cohort(PARIS), date(2017, 3, 6))
     trainee.assign_mentor(mentor, date(2017, 3, 10))
     trainee.hold_coaching_session(mentor, 45, ("cv",), date(2017, 4, 4), note="Stressée")
+    trainee.plan_coaching_session(mentor, date(2017, 4, 18), date(2017, 4, 4))
     trainee.set_goal("G1", "interview", date(2017, 4, 4), note="Oser parler")
     trainee.achieve_goal("G1", date(2017, 5, 2))
     trainee.give_peer_help(classmate, PARIS, date(2017, 4, 12))
@@ -216,7 +240,9 @@ def read_back(mapper: MsgspecMapper, event: E) -> E:
 def test_the_round_trip_cases_cover_every_event_class_of_the_domain() -> None:
     covered = {type(event).__qualname__ for event in EVENTS}
     assert event_classes_of_the_domain() - covered == set()
-    assert len(covered) == 46  # 35 of the programme, 8 of accounts, 2 of keys, 1 demo marker
+    # 35 of the programme, 8 of accounts, 2 of keys, 1 demo marker, 6 of the wall,
+    # 1 in-person session, 1 coaching plan
+    assert len(covered) == 54
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: type(e).__qualname__)
