@@ -15,15 +15,17 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import AlreadyExists, InvalidValue, NotFound
 from domain.ids import account_id, api_key_id
-from domain.values import PersonalDetails, key, required_text
+from domain.values import PersonalDetails, required_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Job-centre codes are not registered anywhere yet: only this shape is accepted.
-CENTRE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-MAX_REFERENCE = 64
+# What an account links to (a person, mentor or employer reference, a job centre's code)
+# and a job centre key's scope: `sim-2017-0001`, `oulad-11391`, `75-PARIS-13`. Kept for
+# good in the log and shown in lists and paths, so only this shape is accepted.
+# Used with fullmatch: a pattern's "$" also matches before a final "\n".
+REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 MAX_REASON = 500  # reasons are kept for good, in the log
 MAX_NAME = 200
-API_KEY_ID = re.compile(r"^[0-9a-f]{12}$")
+API_KEY_ID = re.compile(r"[0-9a-f]{12}")
 
 
 class Role(StrEnum):
@@ -214,7 +216,7 @@ class ApiKey(Aggregate):
 
     @classmethod
     def issue(cls, key_id: str, kind: ApiKeyKind, scope: str, secret_hash: str) -> ApiKey:
-        if not API_KEY_ID.match(key_id):
+        if not API_KEY_ID.fullmatch(key_id):
             raise InvalidValue("key_id", "is 12 lowercase hexadecimal digits")
         return cls._create(
             cls.Issued,
@@ -231,13 +233,13 @@ class ApiKey(Aggregate):
 
 
 def _link(name: str, value: str) -> str:
-    """Whom an account acts for: a reference (checked to exist by the command), or a
-    job centre's code, which must look like one until centres are registered."""
-    if name == "jobcentre" and not CENTRE_CODE.match(value):
-        raise InvalidValue(name, "is not a job-centre code (letters, digits, - . _ :)")
-    if len(value) > MAX_REFERENCE:
-        raise InvalidValue(name, f"is longer than {MAX_REFERENCE} characters")
-    return key(name, value)
+    """Whom an account acts for: a reference (the command checks that it exists) or a job
+    centre's code (not registered anywhere yet, so only its shape is checked)."""
+    if not REFERENCE.fullmatch(value):  # never echoed: it may be anything
+        raise InvalidValue(
+            name, "is a reference of 1 to 64 letters, digits, - . _ : (a letter or digit first)"
+        )
+    return value
 
 
 def _scope(kind: ApiKeyKind, scope: str) -> str:

@@ -44,6 +44,11 @@ class _Window(msgspec.Struct, frozen=True):
 class LoginThrottle:
     """Counts failed logins and says how long to wait before the next attempt.
 
+    Use it as `begin` before the password check (refused, or counted in advance) and
+    `succeeded` when the password was right. `retry_after` then `failed` around the check
+    lets parallel attempts all pass the check while the slow hashes run: they stay for
+    callers that only read the limits, or count a failure found elsewhere.
+
     Counting is serialised by one asyncio lock, so concurrent requests in one
     process never lose a failure, provided they share this one throttle. The
     counters live in the store: several processes share them only through a
@@ -62,14 +67,16 @@ class LoginThrottle:
         self._lock = asyncio.Lock()
 
     async def retry_after(self, account_key: str, address: str) -> int:
-        """0 if an attempt is allowed now, else the seconds until it is (at least 1)."""
+        """0 if an attempt is allowed now, else the seconds until it is (at least 1).
+        Only a reading: to let an attempt through, `begin` checks and counts in one step."""
         return max(
             await self._wait(_key("account", account_key), self._limits.per_account),
             await self._wait(_key("address", address), self._limits.per_address),
         )
 
     async def failed(self, account_key: str, address: str) -> None:
-        """Count one failure against the account and one against the address."""
+        """Count one failure against the account and one against the address (an attempt
+        let through by `begin` is already counted: do not call this after it)."""
         async with self._lock:
             await self._count(_key("account", account_key))
             await self._count(_key("address", address))

@@ -290,25 +290,65 @@ def test_init_demo_on_a_log_with_other_data_warns_and_opens_no_demo_account(
 
 def test_users_password_replaces_the_password_and_ends_every_session(tmp_path: Path) -> None:
     email = "reset@example.org"
-    assert (
-        tremplin(tmp_path, "users", "create", "--role", "trainer", "--email", email).exit_code == 0
-    )
+    created = tremplin(tmp_path, "users", "create", "--role", "trainer", "--email", email)
+    old_password = created.stdout.splitlines()[-1].rpartition(" ")[2]
     before = app_at(tmp_path).account(email)
     assert before is not None
+    assert password_matches(before.password_hash, old_password)
 
     changed = tremplin(tmp_path, "users", "password", "--email", email, "--password-stdin",
-                       stdin="a brand new password\n")  # fmt: skip
+                       stdin=f"{PASSWORD}\nnext line\n")  # fmt: skip
+
     assert changed.exit_code == 0, changed.output
-    assert "a brand new password" not in changed.output
+    assert changed.output == f"Nouveau mot de passe pour le compte {account_id(email).hex}.\n"
     after = app_at(tmp_path).account(email)
     assert after is not None
-    assert password_matches(after.password_hash, "a brand new password")
-    assert not password_matches(after.password_hash, PASSWORD)
+    assert password_matches(after.password_hash, PASSWORD)
+    assert not password_matches(after.password_hash, old_password)
     assert after.sessions_epoch == before.sessions_epoch + 1
+    assert log_size(tmp_path) == 3  # Opened, PasswordChanged, SignedOutEverywhere
+
+
+def test_users_password_without_stdin_generates_one_and_shows_it_once(tmp_path: Path) -> None:
+    email = "reset@example.org"
+    tremplin(tmp_path, "users", "create", "--role", "trainer", "--email", email,
+             "--password-stdin", stdin=PASSWORD)  # fmt: skip
+
+    changed = tremplin(tmp_path, "users", "password", "--email", email)
+
+    assert changed.exit_code == 0, changed.output
+    first, second = changed.stdout.splitlines()
+    assert first == f"Nouveau mot de passe pour le compte {account_id(email).hex}."
+    assert second.startswith("Mot de passe (affiché une seule fois, notez-le maintenant) : ")
+    generated = second.rpartition(" ")[2]
+    after = app_at(tmp_path).account(email)
+    assert after is not None
+    assert password_matches(after.password_hash, generated)
+    assert not password_matches(after.password_hash, PASSWORD)
+
+
+def test_users_password_refuses_a_weak_password_or_an_unknown_email_in_one_line(
+    tmp_path: Path,
+) -> None:
+    email = "reset@example.org"
+    tremplin(tmp_path, "users", "create", "--role", "trainer", "--email", email,
+             "--password-stdin", stdin=PASSWORD)  # fmt: skip
+    head = log_size(tmp_path)
 
     weak = tremplin(tmp_path, "users", "password", "--email", email, "--password-stdin",
                     stdin="short\n")  # fmt: skip
-    unknown = tremplin(tmp_path, "users", "password", "--email", "nobody@example.org")
-    assert (weak.exit_code, unknown.exit_code) == (1, 1)
-    assert "at least 12 characters" in weak.output
-    assert "no account with this email" in unknown.output
+    unknown = tremplin(tmp_path, "users", "password", "--email", "nobody@example.org",
+                       "--password-stdin", stdin=f"{PASSWORD} too\n")  # fmt: skip
+
+    assert (weak.exit_code, weak.output) == (
+        1,
+        "Error: password: must have at least 12 characters\n",
+    )
+    assert (unknown.exit_code, unknown.output) == (
+        1,
+        "Error: there is no account with this email\n",
+    )
+    assert log_size(tmp_path) == head == 1
+    account = app_at(tmp_path).account(email)
+    assert account is not None
+    assert password_matches(account.password_hash, PASSWORD)

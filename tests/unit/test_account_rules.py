@@ -12,6 +12,7 @@ from domain.accounts import Account, ApiKey, ApiKeyKind, Role
 from domain.application import Tremplin
 from domain.errors import AlreadyExists, InvalidValue, NotFound
 from infra.event_log import LogFilter, event_as_dict, read_log
+from infra.simulation_catalogue import JOB_CENTRES
 
 HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"  # shaped like one; the domain only keeps it
 UNTIL = datetime(2019, 1, 1, 12, tzinfo=UTC)
@@ -137,19 +138,50 @@ def test_reading_the_log_never_shows_a_password_or_key_hash(app: Tremplin) -> No
     assert HASH not in repr(shown)
 
 
+LINK_OF = {
+    "person_ref": Role.TRAINEE,
+    "mentor_ref": Role.MENTOR,
+    "employer_ref": Role.EMPLOYER,
+    "jobcentre": Role.JOBCENTRE,
+}
+NOT_REFERENCES = ("../etc", "<b>x</b>", "a b", "-x", "", " x", "x\n", "x" * 65, "é-1", "a/b")
+
+
+@pytest.mark.parametrize("link", sorted(LINK_OF))
+@pytest.mark.parametrize("value", NOT_REFERENCES)
+def test_a_link_is_a_reference_or_nothing_is_recorded(app: Tremplin, link: str, value: str) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        app.open_account("a@x.org", LINK_OF[link], HASH, {link: value})
+    assert refused.value.field == link
+    assert value not in str(refused.value) or not value.strip()  # never echoed
+    assert log_head(app) is None
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "sim-2017-0001",
+        "sim-2017-E001",
+        "sim-2017-employer-001",
+        "sim-2017-mentor-012",
+        "sim-live-001",
+        "sim-live-mentor-01",
+        "oulad-11391",
+        "FT-0001",
+        "75-PARIS-13",
+        *JOB_CENTRES,
+        "x" * 64,
+        "a.b_c:d",
+    ],
+)
+def test_the_references_tremplin_makes_and_imports_are_accepted(ref: str) -> None:
+    for link, role in LINK_OF.items():
+        assert Account.open("a@x.org", role, HASH, {link: ref}).links == {link: ref}
+
+
 @pytest.mark.parametrize(
     ("call", "field"),
     [
-        (
-            lambda app: app.open_account("a@x.org", Role.JOBCENTRE, HASH, {"jobcentre": "../etc"}),
-            "jobcentre",
-        ),
-        (
-            lambda app: app.open_account(
-                "a@x.org", Role.JOBCENTRE, HASH, {"jobcentre": "<b>x</b>"}
-            ),
-            "jobcentre",
-        ),
         (
             lambda app: app.open_account("a@x.org", Role.TRAINER, HASH, full_name="x" * 201),
             "full_name",
@@ -159,12 +191,32 @@ def test_reading_the_log_never_shows_a_password_or_key_hash(app: Tremplin) -> No
             "jobcentre",
         ),
         (
+            lambda app: app.issue_api_key("0123456789ab", ApiKeyKind.JOBCENTRE, "x" * 65, "f" * 64),
+            "jobcentre",
+        ),
+        (
             lambda app: app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, " Cour", "f" * 64),
+            "scope",
+        ),
+        (
+            lambda app: app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "Cour\n", "f" * 64),
+            "scope",
+        ),
+        (
+            lambda app: app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "a\tb", "f" * 64),
+            "scope",
+        ),
+        (
+            lambda app: app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "", "f" * 64),
             "scope",
         ),
         (
             lambda app: app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "x" * 101, "f" * 64),
             "scope",
+        ),
+        (
+            lambda app: app.issue_api_key("0123456789ab\n", ApiKeyKind.AUDITOR, "Cour", "f" * 64),
+            "key_id",
         ),
     ],
 )
@@ -175,11 +227,32 @@ def test_values_kept_for_good_are_checked_and_bounded(app: Tremplin, call: Any, 
     assert log_head(app) is None
 
 
+def test_names_and_scopes_up_to_their_bounds_are_kept(app: Tremplin) -> None:
+    app.open_account("a@example.org", Role.TRAINER, HASH, full_name="N" * 200)
+    app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "Cour des comptes " + "x" * 83, "f" * 64)
+    app.issue_api_key("0123456789ac", ApiKeyKind.JOBCENTRE, "J" * 64, "f" * 64)
+    opened = event_as_dict(*next(iter(read_log(app, LogFilter()))), personal=True)
+    auditor_key, centre_key = app.api_key("0123456789ab"), app.api_key("0123456789ac")
+    assert auditor_key is not None
+    assert centre_key is not None
+    assert opened["personal"]["full_name"] == "N" * 200
+    assert (len(auditor_key.scope), centre_key.scope) == (100, "J" * 64)
+
+
 def test_a_reason_is_at_most_500_characters(app: Tremplin) -> None:
     app.open_account("a@example.org", Role.AUDITOR, HASH)
     head = log_head(app)
-    with pytest.raises(InvalidValue, match="500"):
+    with pytest.raises(InvalidValue, match="500") as refused:
         app.disable_account("a@example.org", "x" * 501)
-    with pytest.raises(InvalidValue, match="500"):
+    assert refused.value.field == "reason"
+    with pytest.raises(InvalidValue, match="500") as refused:
         app.record_disclosure_reason("a@example.org", "y" * 501, UNTIL)
+    assert refused.value.field == "reason"
     assert log_head(app) == head
+
+    app.record_disclosure_reason("a@example.org", "y" * 500, UNTIL)
+    app.disable_account("a@example.org", "x" * 500)
+    account = app.account("a@example.org")
+    assert account is not None
+    assert (account.disabled, account.disclosure_until) == (True, UNTIL)
+    assert log_head(app) == (head or 0) + 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 
 import pytest
 from litestar.stores.memory import MemoryStore
@@ -46,6 +47,12 @@ def store() -> MemoryStore:
 @pytest.fixture
 def throttle(store: MemoryStore, clock: Clock) -> LoginThrottle:
     return LoginThrottle(store, LoginLimits(), clock=clock)
+
+
+async def address_count(store: MemoryStore, address: str) -> int | None:
+    """The failures the store holds against an address (None: no open counter)."""
+    raw = await store.get(f"login-limits:address:{hashlib.sha256(address.encode()).hexdigest()}")
+    return None if raw is None else int(json.loads(raw)["failures"])
 
 
 async def fail(throttle: LoginThrottle, times: int, account: str, address: str) -> None:
@@ -163,18 +170,22 @@ async def test_concurrent_failures_are_all_counted(throttle: LoginThrottle) -> N
 
 
 async def test_parallel_attempts_on_one_account_pass_only_up_to_its_limit(
-    throttle: LoginThrottle,
+    throttle: LoginThrottle, store: MemoryStore
 ) -> None:
     waits = await asyncio.gather(*(throttle.begin(ACCOUNT, f"10.0.0.{n}") for n in range(100)))
     assert sum(wait == 0 for wait in waits) == 5
-    assert all(0 < wait <= 900 for wait in waits if wait)
+    assert sum(0 < wait <= 900 for wait in waits) == 95
+    counted = [await address_count(store, f"10.0.0.{n}") for n in range(100)]
+    assert counted == [1 if wait == 0 else None for wait in waits]  # refused: nothing counted
 
 
 async def test_parallel_attempts_from_one_address_pass_only_up_to_its_limit(
-    throttle: LoginThrottle,
+    throttle: LoginThrottle, store: MemoryStore
 ) -> None:
     waits = await asyncio.gather(*(throttle.begin(f"account-{n}", ADDRESS) for n in range(100)))
     assert sum(wait == 0 for wait in waits) == 20
+    assert sum(wait > 0 for wait in waits) == 80
+    assert await address_count(store, ADDRESS) == 20
 
 
 async def test_good_sign_ins_from_a_shared_address_never_hold_it(
@@ -184,3 +195,36 @@ async def test_good_sign_ins_from_a_shared_address_never_hold_it(
         assert await throttle.begin(f"trainee-{n}", ADDRESS) == 0
         await throttle.succeeded(f"trainee-{n}", ADDRESS)
     assert await throttle.retry_after("trainee-51", ADDRESS) == 0
+
+
+async def test_a_success_takes_back_exactly_the_attempt_begin_counted(
+    throttle: LoginThrottle, store: MemoryStore
+) -> None:
+    await fail(throttle, 3, OTHER_ACCOUNT, ADDRESS)
+    await fail(throttle, 2, ACCOUNT, OTHER_ADDRESS)
+
+    assert await throttle.begin(ACCOUNT, ADDRESS) == 0
+    assert await address_count(store, ADDRESS) == 4
+    await throttle.succeeded(ACCOUNT, ADDRESS)
+
+    assert await address_count(store, ADDRESS) == 3  # as before the attempt
+    assert await address_count(store, OTHER_ADDRESS) == 2  # another address is not touched
+    for _ in range(5):  # the account's failures were forgotten: five more before it waits
+        assert await throttle.begin(ACCOUNT, OTHER_ADDRESS) == 0
+    assert await throttle.begin(ACCOUNT, OTHER_ADDRESS) == 900
+
+
+async def test_a_success_never_takes_the_address_counter_below_zero(
+    throttle: LoginThrottle, store: MemoryStore
+) -> None:
+    await throttle.succeeded(ACCOUNT, ADDRESS)  # no begin: nothing to take back
+    assert await address_count(store, ADDRESS) is None
+
+    assert await throttle.begin(ACCOUNT, ADDRESS) == 0
+    await throttle.succeeded(ACCOUNT, ADDRESS)
+    await throttle.succeeded(ACCOUNT, ADDRESS)  # a second call takes nothing more
+    assert await address_count(store, ADDRESS) is None
+    await fail(throttle, 19, OTHER_ACCOUNT, ADDRESS)
+    assert await throttle.retry_after("account-never-tried", ADDRESS) == 0
+    await throttle.failed(OTHER_ACCOUNT, ADDRESS)
+    assert await throttle.retry_after("account-never-tried", ADDRESS) == 900
