@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: run test lint bench bench-large init clean
+.PHONY: run test lint bench bench-large init clean i18n
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -44,6 +44,12 @@ bench: $(VENV)/.installed-dev
 bench-large: $(VENV)/.installed-dev  # about 10 minutes: a million simulated events
 	@install -d -m 700 var var/tmp
 	$(BIN)/python -m tests.bench.simulated_log
+
+# After adding or changing a _("…") in web/: refresh the catalogues, then translate the new
+# (empty or fuzzy) entries of web/locale/fr/LC_MESSAGES/messages.po.
+i18n: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -o web/locale/messages.pot .
+	$(BIN)/pybabel update -i web/locale/messages.pot -d web/locale
 
 clean:
 	rm -rf $(VENV) var

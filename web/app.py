@@ -31,12 +31,15 @@ from web.auth_pages import AuthController
 from web.csrf import CsrfDefences, csrf_config
 from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
+from web.i18n import load_catalogues
 from web.login_limits import LoginThrottle
 from web.outcome_cache import OutcomeCache
 from web.programmes import PeopleController, ProgrammeController
 from web.pseudonyms import Pseudonyms
 from web.security_headers import add_security_headers
 from web.sessions import STORE, session_config
+from web.staff import StaffController
+from web.trainee import TraineeController
 
 HERE = Path(__file__).parent
 PWA = HERE.parent / "pwa"
@@ -45,6 +48,7 @@ CHANGES = "projections"  # the channel where committed batches are announced
 
 
 def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar:
+    load_catalogues()  # a broken translation stops the start, not a page later
     app = tremplin or build_application(settings)
     views = ViewStore(settings.views_path)
     read_models = ReadModels(app, views, every_projection(app))
@@ -75,6 +79,8 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             PeopleController,
             AdminController,
             DisclosureController,
+            TraineeController,
+            StaffController,
             create_static_files_router("/static", [PWA], opt=public()),
         ],
         guards=[authorise],  # every route, deny by default (web/access.py)

@@ -23,10 +23,13 @@ from domain.application import Tremplin
 from domain.errors import InvalidValue
 from infra.credentials import hash_password, password_matches
 from web.access import EVERY_ROLE, allow, public, session_still_valid
-from web.i18n import language_of, translator
+from web.i18n import N_, gettext_for, language_of
 from web.login_limits import LoginThrottle
 from web.pages import page, principal
 from web.sessions import rotate
+
+# Said after too many tries, whether signing in or changing one's password.
+TOO_MANY_ATTEMPTS = N_("Too many sign-in attempts. Try again in %(minutes)s min.")
 
 
 @dataclass
@@ -63,10 +66,10 @@ class AuthController(Controller):
         throttle: LoginThrottle = request.app.state.login_throttle
         address = request.client.host if request.client else "unknown"
         who = _account_key(data.email)
-        words = translator(language_of(request))
+        _ = gettext_for(language_of(request))
         wait = await throttle.begin(who, address)  # counted now: parallel tries cannot pass
         if wait:
-            message = words["too_many_attempts"].format(minutes=-(-wait // 60))
+            message = _(TOO_MANY_ATTEMPTS, minutes=-(-wait // 60))
             return page(
                 request, "login.html", status_code=429, headers={"Retry-After": str(wait)},
                 error=message, next=_local(data.next), email=data.email,
@@ -81,8 +84,9 @@ class AuthController(Controller):
             or not session_still_valid(app, account, {"epoch": account.sessions_epoch})
         ):
             return page(
-                request, "login.html", status_code=401, error=words["bad_credentials"],
-                next=_local(data.next), email=data.email,
+                request, "login.html", status_code=401,
+                error=_("Wrong email address or password."), next=_local(data.next),
+                email=data.email,
             )  # fmt: skip
         await throttle.succeeded(who, address)
         request.set_session(rotate({"account": account.id.hex, "epoch": account.sessions_epoch}))
@@ -109,29 +113,29 @@ class AuthController(Controller):
         ends, and this one goes on under a new id."""
         app: Tremplin = request.app.state.tremplin
         throttle: LoginThrottle = request.app.state.login_throttle
-        words = translator(language_of(request))
+        _ = gettext_for(language_of(request))
         email = principal(request).email
         assert email is not None  # accounts only
         who, address = _account_key(email), request.client.host if request.client else "unknown"
         back = Redirect(in_language(request, "/account"), status_code=303)
         if await throttle.begin(who, address):
-            return flash(request, back, error=words["too_many_attempts"].format(minutes=15))
+            return flash(request, back, error=_(TOO_MANY_ATTEMPTS, minutes=15))
         account = app.account(email)
         assert account is not None
         if not await asyncio.to_thread(password_matches, account.password_hash, data.current):
-            return flash(request, back, error=words["wrong_password"])
+            return flash(request, back, error=_("Wrong current password."))
         await throttle.succeeded(who, address)
         if data.new != data.repeat:
-            return flash(request, back, error=words["passwords_differ"])
+            return flash(request, back, error=_("The two new passwords differ."))
         try:
             hashed = await asyncio.to_thread(hash_password, data.new)
         except InvalidValue:
-            return flash(request, back, error=words["new_password"])
+            return flash(request, back, error=_("New password (at least 12 characters)"))
         await asyncio.to_thread(app.change_password, email, hashed)
         changed = app.account(email)
         assert changed is not None
         request.set_session(rotate({"account": changed.id.hex, "epoch": changed.sessions_epoch}))
-        return flash(request, back, notice=words["password_changed"])
+        return flash(request, back, notice=_("Password changed."))
 
     @post(
         "/account/sign-out-everywhere",

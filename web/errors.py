@@ -21,7 +21,7 @@ from litestar.types import ExceptionHandlersMap
 
 from domain import errors
 from web.csrf import CSRF_FAILED
-from web.i18n import language_of, translator
+from web.i18n import gettext_for, language_of
 from web.pages import page
 
 STATUS: list[tuple[type[errors.DomainError], int]] = [  # most specific first
@@ -72,9 +72,13 @@ def not_signed_in(request: Request[Any, Any, Any], error: Exception) -> Response
 def refused(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     """403: said in words a person can act on; a missing CSRF token says to reload."""
     assert isinstance(error, PermissionDeniedException)
-    words = translator(language_of(request))
+    _ = gettext_for(language_of(request))
     csrf = error.detail == CSRF_FAILED
-    message = words["csrf_failed"] if csrf else words["forbidden"]
+    message = (
+        _("This form has expired or did not come from Tremplin. Reload the page and try again.")
+        if csrf
+        else _("Your role does not give access to this page.")
+    )
     if _wants_page(request):
         return _error_page(request, 403, message)
     return _problem(
@@ -86,8 +90,12 @@ def http_error(request: Request[Any, Any, Any], error: Exception) -> Response[An
     """400, 404, 405… in words for a person's browser; litestar's JSON for programs."""
     assert isinstance(error, HTTPException)
     if _wants_page(request):
-        words = translator(language_of(request))
-        message = words["not_found"] if error.status_code == 404 else words["bad_request"]
+        _ = gettext_for(language_of(request))
+        message = (
+            _("This page does not exist, or you do not have access to it.")
+            if error.status_code == 404
+            else _("The request is incomplete or malformed: check the form.")
+        )
         return _error_page(request, error.status_code, message)
     return create_exception_response(request, error)
 

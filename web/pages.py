@@ -9,7 +9,7 @@ from litestar import Request
 from litestar.response import Template
 
 from web.access import ANONYMOUS, Principal
-from web.i18n import language_of, number, other_language, percent, translator
+from web.i18n import gettext_for, language_of, ngettext_for, number, other_language, percent
 
 
 def principal(request: Request[Any, Any, Any]) -> Principal:
@@ -34,7 +34,8 @@ def page(
         context={
             "lang": language,
             "other_lang": other_language(language),
-            "t": translator(language),
+            "_": gettext_for(language),  # {{ _("Sign in") }}: msgids are the English text
+            "ngettext": ngettext_for(language),
             "n": partial(number, language=language),
             "pct": partial(percent, language=language),
             "user": principal(request),

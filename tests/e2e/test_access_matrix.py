@@ -33,6 +33,18 @@ SIGNED_IN = frozenset(SESSIONS)  # people, not machines
 STAFF_FIGURES = frozenset({"trainer", "mentor", "jobcentre", "auditor", "admin"})
 NOBODY: frozenset[str] = frozenset()
 
+TRAINEES = frozenset({"trainee"})  # with a session: the app is about the signed-in person
+STAFF = frozenset({"trainer", "admin"})
+TRAINEE_SCREENS = (
+    "", "/path", "/record", "/leaderboard", "/wall", "/badges", "/coaching", "/jobs",
+    "/profile", "/data",
+)  # fmt: skip
+TRAINEE_ACTIONS = (
+    "/check-in", "/modules", "/simulations", "/thanks", "/consents", "/wall",
+    "/wall/{post_id:str}/replies", "/wall/{post_id:str}/replies/{reply_id:str}/helpful",
+    "/wall/{post_id:str}/report", "/jobs/{offer_ref:str}/apply",
+)  # fmt: skip
+
 # Who may call each route (method, path as in the route table); everyone else is refused.
 EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/"): EVERYONE,
@@ -61,6 +73,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/admin/apikeys/{key_id:str}/revoke"): frozenset({"admin"}),
     ("GET", "/audit/disclosure"): frozenset({"auditor"}),
     ("POST", "/audit/disclosure"): frozenset({"auditor"}),
+    **{("GET", f"/me{screen}"): TRAINEES for screen in TRAINEE_SCREENS},
+    **{("POST", f"/me{action}"): TRAINEES for action in TRAINEE_ACTIONS},
+    ("GET", "/staff/sessions"): STAFF,
+    ("POST", "/staff/sessions"): STAFF,
+    ("POST", "/staff/wall/{post_id:str}/hide"): STAFF,
     ("GET", "/static/{file_path:path}"): EVERYONE,
     ("HEAD", "/static/{file_path:path}"): EVERYONE,
     ("GET", "/schema"): EVERYONE,
@@ -114,6 +131,9 @@ def test_the_role_route_matrix(app_client: TestClient[Litestar], cast: Cast) -> 
         "key_id": spare.key_id,
         "file_path": "app.css",
         "path": "openapi.json",
+        "post_id": "no-such-post",
+        "reply_id": "no-such-reply",
+        "offer_ref": "no-such-offer",
     }
     routes = route_table(app)
     # Reads first, then writes; the writes that end a session come last of all.

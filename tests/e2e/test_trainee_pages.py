@@ -1,0 +1,145 @@
+"""The trainee's screens over HTTP: full pages and htmx fragments, recording, replays."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from served import serve
+from web_session import HTTPS, form_token, signed_in
+
+from domain.accounts import Role
+from domain.ids import programme_id
+from domain.learning import ModuleCompleted
+from infra.bootstrap import build_application
+from infra.credentials import hash_password
+from infra.event_log import LogFilter, read_log
+from infra.live_demo import add_live_cohort
+from infra.settings import Settings
+
+PASSWORD = "mot de passe du stagiaire"
+TRAINEE = "live1@test.example"
+TRAINER = "trainer@test.example"
+SCREENS = ("/me", "/me/path", "/me/record", "/me/leaderboard")
+
+
+@pytest.fixture
+def live_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("live")
+    app = build_application(Settings(data_dir=folder))
+    add_live_cohort(app, date.today())
+    app.open_account(TRAINEE, Role.TRAINEE, hash_password(PASSWORD), {"person_ref": "sim-live-001"})
+    app.close()
+    return folder
+
+
+@pytest.fixture
+def trainee(live_dir: Path) -> Iterator[TestClient[Litestar]]:
+    for client in serve(live_dir):
+        yield signed_in(client, TRAINEE, PASSWORD)
+
+
+def another_browser(client: TestClient[Litestar]) -> TestClient[Litestar]:
+    return TestClient(client.app, base_url=HTTPS)
+
+
+def xp_shown(html: str) -> int:
+    found = re.search(r"<span data-live-xp>([\d\s\u202f,]+)</span>", html)
+    assert found is not None
+    return int(re.sub(r"\D", "", found.group(1)))
+
+
+@pytest.mark.parametrize("path", SCREENS)
+def test_each_screen_is_a_full_page_or_a_fragment_from_the_same_url(
+    trainee: TestClient[Litestar], path: str
+) -> None:
+    full = trainee.get(path)
+    fragment = trainee.get(path, headers={"hx-request": "true"})
+    restore = trainee.get(
+        path, headers={"hx-request": "true", "hx-history-restore-request": "true"}
+    )
+    assert (full.status_code, fragment.status_code, restore.status_code) == (200, 200, 200)
+    assert full.headers["vary"] == fragment.headers["vary"] == "HX-Request"
+    assert full.text.startswith("<!doctype html>")
+    assert '<html lang="fr">' in full.text
+    assert "<html" not in fragment.text
+    assert 'class="tabs"' not in fragment.text
+    assert restore.text.startswith("<!doctype html>")  # a history restore gets the whole page
+
+
+def test_today_shows_xp_and_the_next_step(trainee: TestClient[Litestar]) -> None:
+    page = trainee.get("/me").text
+    assert "Aujourd" in page
+    assert "HTML et CSS" in page  # sim-live-001 has done nothing yet: the first step is next
+    assert xp_shown(page) >= 0
+
+
+def test_a_module_recorded_twice_with_one_command_id_is_recorded_once(
+    trainee: TestClient[Litestar],
+) -> None:
+    before = xp_shown(trainee.get("/me").text)
+    token = form_token(trainee.get("/me/record").text)
+    form = {"step_id": "html-css", "command_id": "phone-7f3a", "_csrf_token": token}
+    first = trainee.post("/me/modules", data=form, follow_redirects=False)
+    again = trainee.post("/me/modules", data=form, follow_redirects=False)  # the outbox replays
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert "Module enregistré." in trainee.get(first.headers["location"]).text
+    tremplin = trainee.app.state.tremplin
+    recorded = [
+        e
+        for _, _, e in read_log(tremplin, LogFilter(types=frozenset({"ModuleCompleted"})))
+        if isinstance(e, ModuleCompleted) and e.module_id == "html-css"
+        and e.originator_id.hex == _trainee_hex("sim-live-001")
+    ]  # fmt: skip
+    assert len(recorded) == 1
+    deadline = time.monotonic() + 10
+    while (after := xp_shown(trainee.get("/me").text)) == before:
+        assert time.monotonic() < deadline, "XP did not move"
+        time.sleep(0.05)
+    assert after > before
+
+
+def test_a_wrong_check_in_code_says_so_and_records_nothing(trainee: TestClient[Litestar]) -> None:
+    token = form_token(trainee.get("/me/record").text)
+    head = trainee.app.state.tremplin.recorder.max_notification_id()
+    page = trainee.post("/me/check-in", data={"code": "000000", "_csrf_token": token}).text
+    assert 'role="alert">Rien ne correspond : vérifiez le code ou la référence.<' in page
+    assert trainee.app.state.tremplin.recorder.max_notification_id() == head
+
+
+def _trainee_hex(person_ref: str) -> str:
+    from domain.ids import trainee_id
+
+    return trainee_id(person_ref).hex
+
+
+def test_the_code_a_trainer_gets_checks_a_trainee_in(
+    live_dir: Path, trainee: TestClient[Litestar]
+) -> None:
+    tremplin = trainee.app.state.tremplin
+    tremplin.open_account(TRAINER, Role.TRAINER, hash_password(PASSWORD))
+    trainer = another_browser(trainee)
+    signed_in(trainer, TRAINER, PASSWORD)
+    cohort = tremplin.load(programme_id("tremplin-live")).cohorts
+    token = form_token(trainer.get("/staff/sessions").text)
+    data = {"cohort_id": next(iter(cohort)), "title": "Atelier CV", "_csrf_token": token}
+    shown = trainer.post("/staff/sessions", data=data).text  # followed to the page
+    code = re.search(r'<p class="code">(\d{6})</p>', shown)
+    assert code is not None
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in shown  # the QR code, inline
+    assert "style=" not in shown
+
+    before = xp_shown(trainee.get("/me").text)
+    token = form_token(trainee.get("/me/record").text)
+    done = trainee.post("/me/check-in", data={"code": code.group(1), "_csrf_token": token})
+    assert 'role="status">Présence enregistrée. Vos XP arrivent !<' in done.text
+    deadline = time.monotonic() + 10
+    while xp_shown(trainee.get("/me").text) == before:
+        assert time.monotonic() < deadline, "XP did not move after checking in"
+        time.sleep(0.05)
