@@ -122,3 +122,22 @@ def test_every_screen_passes_axe_and_is_photographed(chromium: Any, site: tuple[
     assert serious == {name: [] for name in SCREENS}
     assert sorted(p.name for p in ARTEFACTS.glob("*.png")) == sorted(f"{n}.png" for n in SCREENS)
     page.close()
+
+
+def test_every_screen_reads_at_200_percent_zoom_without_sideways_scrolling(
+    chromium: Any, site: tuple[str, Path]
+) -> None:
+    """200% zoom on a 360 px phone leaves 180 CSS pixels: nothing may need a sideways scroll
+    (the menu scrolls inside itself, by design)."""
+    base, _ = site
+    page = chromium.new_page()
+    sign_in(page, base)
+    page.set_viewport_size({"width": 180, "height": 320})
+    wider = {}
+    for name, path in SCREENS.items():
+        page.goto(f"{base}{path}")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 180:
+            wider[name] = width
+    assert wider == {}
+    page.close()
