@@ -12,7 +12,7 @@ import segno
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, QueryParameter
 from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 
@@ -22,6 +22,8 @@ from domain.errors import DomainError
 from domain.sessions import new_session_code
 from projections.catalogue import programmes
 from projections.store import ViewStore
+from projections.wall import PostView, wall_of
+from projections.wall import post as wall_post
 from web.access import allow
 from web.auth_pages import flash, in_language, take_flash
 from web.pages import page, principal
@@ -79,21 +81,38 @@ class StaffController(Controller):
             return flash(request, back, error=str(error))
         return flash(request, back, code=code, title=data.title, cohort=data.cohort_id)
 
+    @get("/wall")
+    async def wall_page(
+        self,
+        request: Request[Any, Any, Any],
+        views: NamedDependency[ViewStore],
+        cohort: Annotated[str, QueryParameter(max_length=100)] = "",
+    ) -> Template:
+        """A cohort's wall as staff see it: hidden posts too, and how often each was reported."""
+        cohorts = [c for p in programmes(views) for c in p.cohorts]
+        shown = wall_of(views, cohort, include_hidden=True) if cohort else None
+        return page(
+            request, "staff_wall.html", cohorts=cohorts, cohort=cohort, wall=shown,
+            flash=take_flash(request), is_post=lambda entry: isinstance(entry, PostView),
+        )  # fmt: skip
+
     @post("/wall/{post_id:str}/hide")
     async def hide(
         self,
         request: Request[Any, Any, Any],
+        views: NamedDependency[ViewStore],
         post_id: FromPath[str],
         data: Annotated[Hide, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
         app: Tremplin = request.app.state.tremplin
         account = principal(request).account_id
         assert account is not None  # accounts only
-        back = Redirect(request.headers.get("referer") or "/", status_code=303)
+        found = wall_post(views, post_id)
+        target = f"/staff/wall?cohort={found.cohort_id}" if found else "/staff/wall"
+        back = Redirect(in_language(request, target), status_code=303)
+        hide = app.unhide_post if found is not None and found.hidden else app.hide_post
         try:
-            await asyncio.to_thread(
-                app.hide_post, post_id, account, data.reason, occurred_on=app.clock()
-            )
+            await asyncio.to_thread(hide, post_id, account, data.reason, occurred_on=app.clock())
         except DomainError as error:
             return flash(request, back, error=str(error))
         return back

@@ -77,6 +77,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     **{("POST", f"/me{action}"): TRAINEES for action in TRAINEE_ACTIONS},
     ("GET", "/staff/sessions"): STAFF,
     ("POST", "/staff/sessions"): STAFF,
+    ("GET", "/staff/wall"): STAFF,
     ("POST", "/staff/wall/{post_id:str}/hide"): STAFF,
     ("GET", "/static/{file_path:path}"): EVERYONE,
     ("HEAD", "/static/{file_path:path}"): EVERYONE,

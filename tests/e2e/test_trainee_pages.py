@@ -143,3 +143,44 @@ def test_the_code_a_trainer_gets_checks_a_trainee_in(
     while xp_shown(trainee.get("/me").text) == before:
         assert time.monotonic() < deadline, "XP did not move after checking in"
         time.sleep(0.05)
+
+
+def test_a_question_answered_helpfully_rewards_the_helper_and_staff_can_hide_it(
+    live_dir: Path, trainee: TestClient[Litestar]
+) -> None:
+    tremplin = trainee.app.state.tremplin
+    tremplin.open_account("live2@test.example", Role.TRAINEE, hash_password(PASSWORD),
+                          {"person_ref": "sim-live-002"})  # fmt: skip
+    tremplin.open_account(TRAINER, Role.TRAINER, hash_password(PASSWORD))
+    peer = signed_in(another_browser(trainee), "live2@test.example", PASSWORD)
+
+    token = form_token(trainee.get("/me/wall").text)
+    asked = trainee.post("/me/wall", data={
+        "text": "Quelqu'un a un exemple de CV ?", "kind": "question", "post_id": "q-1",
+        "_csrf_token": token,
+    }).text  # fmt: skip
+    assert "Publié sur le mur." in asked
+    token = form_token(peer.get("/me/wall").text)
+    peer.post("/me/wall/q-1/replies", data={"text": "Oui, regarde le modèle du mardi.",
+                                            "post_id": "r-1", "_csrf_token": token})  # fmt: skip
+    peer_xp = xp_shown(peer.get("/me").text)
+    wall = trainee.get("/me/wall").text
+    assert "Oui, regarde le modèle du mardi." in wall
+    token = form_token(wall)
+    thanked = trainee.post("/me/wall/q-1/replies/r-1/helpful", data={"_csrf_token": token}).text
+    assert "Merci : la personne reçoit des XP pour son aide." in thanked
+    deadline = time.monotonic() + 10
+    while xp_shown(peer.get("/me").text) == peer_xp:
+        assert time.monotonic() < deadline, "the helper's XP did not move"
+        time.sleep(0.05)
+
+    staff = signed_in(another_browser(trainee), TRAINER, PASSWORD)
+    cohort = next(iter(tremplin.load(programme_id("tremplin-live")).cohorts))
+    board = staff.get("/staff/wall", params={"cohort": cohort}).text
+    assert "Quelqu&#39;un a un exemple de CV ?" in board
+    staff.post("/staff/wall/q-1/hide", data={"reason": "test", "_csrf_token": form_token(board)})
+    deadline = time.monotonic() + 10
+    while "un exemple de CV" in trainee.get("/me/wall").text:
+        assert time.monotonic() < deadline, "the hidden post is still shown to trainees"
+        time.sleep(0.05)
+    assert "masqué" in staff.get("/staff/wall", params={"cohort": cohort}).text
