@@ -14,9 +14,10 @@ import pytest
 from served import tremplin_serve
 
 from domain.accounts import Role
-from domain.ids import programme_id
+from domain.ids import programme_id, trainee_id
 from infra.bootstrap import build_application
 from infra.credentials import hash_password
+from infra.event_log import LogFilter, read_log
 from infra.live_demo import CODE, add_live_cohort
 from infra.settings import Settings
 
@@ -140,4 +141,61 @@ def test_every_screen_reads_at_200_percent_zoom_without_sideways_scrolling(
         if width > 180:
             wider[name] = width
     assert wider == {}
+    page.close()
+
+
+READ_OUTBOX = """() => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("tremplin-outbox", 1);
+  opening.onupgradeneeded = () => opening.result.createObjectStore("actions", { keyPath: "id" });
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const asked = opening.result.transaction("actions").objectStore("actions").getAll();
+    asked.onsuccess = () => resolve(asked.result);
+  };
+})"""
+SEND_AGAIN = """async (action) => {
+  for (const n of [1, 2]) {
+    await fetch(action.action, {method: "POST", headers: {"X-CSRFToken": action.token},
+      body: new URLSearchParams({...action.fields, _csrf_token: action.token})});
+  }
+}"""
+
+
+def modules_recorded(folder: Path, person_ref: str, module_id: str) -> int:
+    app = build_application(Settings(data_dir=folder))
+    try:
+        return sum(
+            1
+            for _, _, e in read_log(app, LogFilter(types=frozenset({"ModuleCompleted"})))
+            if e.originator_id == trainee_id(person_ref) and e.module_id == module_id
+        )
+    finally:
+        app.close()
+
+
+def test_an_action_recorded_offline_lands_once_even_when_replayed_twice(
+    chromium: Any, site: tuple[str, Path]
+) -> None:
+    base, folder = site
+    page = chromium.new_page()
+    sign_in(page, base)
+    page.goto(f"{base}/me/record")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    chromium.set_offline(True)
+    try:
+        page.select_option("#module", "javascript")
+        page.locator("form[action^='/me/modules'] button").click()
+        page.wait_for_selector(
+            "form[action^='/me/modules'] [data-outbox-status]:has-text('En attente')"
+        )
+        [queued] = page.evaluate(READ_OUTBOX)
+        assert queued["fields"]["step_id"] == "javascript"
+        assert queued["fields"]["occurred_on"] == date.today().isoformat()
+        assert modules_recorded(folder, "sim-live-001", "javascript") == 0
+    finally:
+        chromium.set_offline(False)
+    page.evaluate(SEND_AGAIN, queued)  # two more replays of the same action, by hand
+    page.wait_for_selector("[data-outbox-status]:has-text('Enregistré')", timeout=15000)
+    assert page.evaluate(READ_OUTBOX) == []
+    assert modules_recorded(folder, "sim-live-001", "javascript") == 1
     page.close()

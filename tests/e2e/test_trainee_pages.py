@@ -65,7 +65,8 @@ def test_each_screen_is_a_full_page_or_a_fragment_from_the_same_url(
         path, headers={"hx-request": "true", "hx-history-restore-request": "true"}
     )
     assert (full.status_code, fragment.status_code, restore.status_code) == (200, 200, 200)
-    assert full.headers["vary"] == fragment.headers["vary"] == "HX-Request"
+    for answer in (full, fragment):
+        assert "HX-Request" in [v.strip() for v in answer.headers["vary"].split(",")]
     assert full.text.startswith("<!doctype html>")
     assert '<html lang="fr">' in full.text
     assert "<html" not in fragment.text
