@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-dev
 	@install -d -m 700 var var/tmp
 	$(BIN)/python -m tests.bench.import_rate
 	$(BIN)/python -m tests.bench.projections_rates
+	$(BIN)/python -m tests.bench.page_weight
 
 bench-large: $(VENV)/.installed-dev  # about 10 minutes: a million simulated events
 	@install -d -m 700 var var/tmp

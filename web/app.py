@@ -11,6 +11,7 @@ import msgspec
 from litestar import Litestar, Router
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -36,6 +37,7 @@ from web.login_limits import LoginThrottle
 from web.outcome_cache import OutcomeCache
 from web.programmes import PeopleController, ProgrammeController
 from web.pseudonyms import Pseudonyms
+from web.pwa import NO_COMPRESSION, PwaController
 from web.security_headers import add_security_headers
 from web.sessions import STORE, session_config
 from web.staff import StaffController
@@ -81,6 +83,7 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             DisclosureController,
             TraineeController,
             StaffController,
+            PwaController,
             create_static_files_router("/static", [PWA], opt=public()),
         ],
         guards=[authorise],  # every route, deny by default (web/access.py)
@@ -103,6 +106,11 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             ),
         ),
         plugins=[channels],
+        # gzip: phones on patchy data (issue 5's budget: htmx alone is 52 KB, 17 KB gzipped);
+        # not the live event stream, whose events must leave as they come.
+        compression_config=CompressionConfig(
+            backend="gzip", gzip_compress_level=6, exclude_opt_key=NO_COMPRESSION
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[follow_the_log],
     )

@@ -79,6 +79,10 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/sessions"): STAFF,
     ("GET", "/staff/wall"): STAFF,
     ("POST", "/staff/wall/{post_id:str}/hide"): STAFF,
+    ("GET", "/manifest.webmanifest"): EVERYONE,
+    ("GET", "/sw.js"): EVERYONE,
+    ("GET", "/offline"): EVERYONE,
+    ("GET", "/me/stream"): TRAINEES,  # 406 unless asked as an event stream
     ("GET", "/static/{file_path:path}"): EVERYONE,
     ("HEAD", "/static/{file_path:path}"): EVERYONE,
     ("GET", "/schema"): EVERYONE,
