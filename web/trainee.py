@@ -574,5 +574,10 @@ async def _run(
     try:
         await asyncio.to_thread(action)
     except DomainError as error:
-        return flash(request, target, error=words(ERRORS.get(error.code, str(error))))
+        message = words(ERRORS.get(error.code, str(error)))
+        if "text/html" not in request.headers.get("accept", ""):
+            # The outbox replaying an action: tell it plainly that it will never be recorded.
+            return flash(request, Response(message, status_code=422, media_type="text/plain"),
+                         error=message)  # fmt: skip
+        return flash(request, target, error=message)
     return flash(request, target, notice=words(DONE[done]))

@@ -109,8 +109,15 @@ def test_a_module_recorded_twice_with_one_command_id_is_recorded_once(
 def test_a_wrong_check_in_code_says_so_and_records_nothing(trainee: TestClient[Litestar]) -> None:
     token = form_token(trainee.get("/me/record").text)
     head = trainee.app.state.tremplin.recorder.max_notification_id()
-    page = trainee.post("/me/check-in", data={"code": "000000", "_csrf_token": token}).text
+    as_a_form = {"accept": "text/html"}  # a browser's form; the outbox gets a plain 422
+    page = trainee.post("/me/check-in", data={"code": "000000", "_csrf_token": token},
+                        headers=as_a_form).text  # fmt: skip
     assert 'role="alert">Rien ne correspond : vérifiez le code ou la référence.<' in page
+    replayed = trainee.post("/me/check-in", data={"code": "000000", "_csrf_token": token})
+    assert (replayed.status_code, replayed.text) == (
+        422,
+        "Rien ne correspond : vérifiez le code ou la référence.",
+    )
     assert trainee.app.state.tremplin.recorder.max_notification_id() == head
 
 
