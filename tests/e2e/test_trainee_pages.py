@@ -16,6 +16,7 @@ from web_session import HTTPS, form_token, signed_in
 
 from domain.accounts import Role
 from domain.ids import programme_id
+from domain.ids import trainee_id as _trainee_id
 from domain.learning import ModuleCompleted
 from infra.bootstrap import build_application
 from infra.credentials import hash_password
@@ -192,3 +193,33 @@ def test_a_question_answered_helpfully_rewards_the_helper_and_staff_can_hide_it(
         assert time.monotonic() < deadline, "the hidden post is still shown to trainees"
         time.sleep(0.05)
     assert "masqué" in staff.get("/staff/wall", params={"cohort": cohort}).text
+
+
+def test_my_data_downloads_as_a_json_file_of_my_own_events(trainee: TestClient[Litestar]) -> None:
+    response = trainee.get("/me/data")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith(
+        'attachment; filename="tremplin-sim-live-001-'
+    )
+    exported = response.json()
+    assert exported["person_ref"] == "sim-live-001"
+    types = {event["type"] for event in exported["events"]}
+    assert {"Registered", "Enrolled", "ConsentGiven"} <= types
+    assert "$argon2" not in response.text  # never a password hash, even one's own
+
+
+def test_consents_chosen_on_the_profile_are_recorded(trainee: TestClient[Litestar]) -> None:
+    page = trainee.get("/me/profile").text
+    assert 'name="share_with_employers" checked' in page
+    saved = trainee.post(
+        "/me/consents",
+        data={"leaderboard": "pseudonym", "pseudonym": "Lynx", "share_with_jobcentre": "on",
+              "_csrf_token": form_token(page)},
+        headers={"accept": "text/html"},
+    )  # fmt: skip
+    assert "Vos choix sont enregistrés." in saved.text
+    consents = trainee.app.state.tremplin.load(_trainee_id("sim-live-001")).consents
+    assert {scope.value: display for scope, display in consents.items()} == {
+        "share_with_jobcentre": "name",
+        "leaderboard": "pseudonym",
+    }
