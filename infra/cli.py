@@ -13,6 +13,7 @@ import click
 from domain.application import Tremplin
 from domain.errors import DomainError
 from infra.cli_accounts import apikeys, users
+from infra.cli_audit import audit
 from infra.cli_context import TremplinCommands, load_settings, open_application
 from infra.cli_projections import catch_up_views, projections
 from infra.demo import declare_demo_log, show_demo_accounts
@@ -43,6 +44,7 @@ def main() -> None:
 
 
 main.add_command(projections)
+main.add_command(audit)
 main.add_command(users)
 main.add_command(apikeys)
 

@@ -1,0 +1,72 @@
+"""The log's hash chain: kept as the log grows, and an edit made behind the platform's back
+is found at its position by `tremplin audit verify`."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+from log_givens import app_at, given_a_cohort_and_a_person
+
+from domain.values import PersonalDetails
+from infra.audit_chain import verify
+from infra.cli import main
+from infra.sqlite_log import CHAIN_TABLE
+
+
+def audit_verify(folder: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["audit", "verify"], env={"TREMPLIN_DATA_DIR": str(folder)})
+    return result.exit_code, result.stdout + result.stderr
+
+
+def test_every_event_is_chained_as_the_log_grows(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)  # 3 saves
+    head = app.recorder.max_notification_id()
+    app.close()
+    report = verify(tmp_path / "tremplin.sqlite")
+    assert (report.events, report.head, report.broken_at) == (head, head, None)
+    code, output = audit_verify(tmp_path)
+    assert code == 0
+    assert output.startswith(f"Chaîne intacte : {head} événements ; tête {head} ")
+    assert report.head_link in output
+
+
+def test_an_edited_event_is_found_at_its_position(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    app.close()
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        log.execute(
+            "UPDATE stored_events SET state = replace(state, 'dev-1', 'dev-2') WHERE rowid = 2"
+        )
+    code, output = audit_verify(tmp_path)
+    assert code == 1
+    assert "Chaîne rompue à la position 2 (link differs) ; intacte jusqu'à la position 1" in output
+
+
+def test_a_deleted_event_breaks_the_chain_where_it_was(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    app.close()
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        log.execute("DELETE FROM stored_events WHERE rowid = 2")
+    report = verify(tmp_path / "tremplin.sqlite")
+    assert (report.broken_at, report.reason) == (2, "missing event")
+
+
+def test_a_log_older_than_the_chain_is_chained_at_its_next_write(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    app.close()
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        log.execute(f"DELETE FROM {CHAIN_TABLE}")  # as a log written before the chain
+    assert verify(tmp_path / "tremplin.sqlite").broken_at == 1
+    app = app_at(tmp_path)
+    app.register_trainee("p-2", PersonalDetails(), occurred_on=date(2017, 8, 2))
+    head = app.recorder.max_notification_id()
+    app.close()
+    assert verify(tmp_path / "tremplin.sqlite").broken_at is None
+    assert verify(tmp_path / "tremplin.sqlite").events == head
