@@ -29,6 +29,7 @@ from domain.learning import (
     SimulationAttempted,
 )
 from domain.trainee import Trainee
+from projections.store import ViewStore
 from projections.xp_rules import RULES_VERSION, Action, level_for, xp_within_cap
 
 EARNING_EVENTS: tuple[type, ...] = (
@@ -265,3 +266,9 @@ def xp_of(connection: sqlite3.Connection, person_ref: str) -> tuple[int, int] | 
         "SELECT xp, level FROM xp_totals WHERE person_ref = ?", (person_ref,)
     ).fetchone()
     return None if row is None else (int(row[0]), int(row[1]))
+
+
+def xp_and_level(views: ViewStore, person_ref: str) -> tuple[int, int]:
+    """`xp_of` for readers of the views: (0, 1) for someone with no total yet."""
+    rows = views.query("SELECT xp, level FROM xp_totals WHERE person_ref = ?", (person_ref,))
+    return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,6 +30,7 @@ from litestar.response import Response, ServerSentEvent, ServerSentEventMessage,
 
 from domain.accounts import Role
 from domain.ids import trainee_id
+from projections.gamification import xp_and_level
 from projections.store import ViewStore
 from web.access import allow, public
 from web.pages import page, principal
@@ -73,8 +75,7 @@ class PwaController(Controller):
     @get("/sw.js", opt=public())
     async def service_worker(self) -> Response[bytes]:
         """From the root: a worker's scope is at most the folder its script is served from."""
-        script = (PWA / "sw.js").read_bytes() + f"// shell: {shell_digest()}\n".encode()
-        return Response(script, media_type="text/javascript", headers=REVALIDATE)
+        return Response(worker_script(), media_type="text/javascript", headers=REVALIDATE)
 
     @get("/offline", opt=public())
     async def offline(self, request: Request[Any, Any, Any]) -> Template:
@@ -99,6 +100,13 @@ class PwaController(Controller):
         return ServerSentEvent(live_events(channels, views, person_ref))
 
 
+@functools.cache
+def worker_script() -> bytes:
+    """sw.js with the shell's digest, read once: browsers ask for it at every page load,
+    and the files only change with a new release (a restart)."""
+    return (PWA / "sw.js").read_bytes() + f"// shell: {shell_digest()}\n".encode()
+
+
 def shell_digest() -> str:
     digest = hashlib.sha256()
     for name in SHELL_FILES:
@@ -107,10 +115,7 @@ def shell_digest() -> str:
 
 
 def current_xp(views: ViewStore, person_ref: str) -> int:
-    """The person's XP total (the gamification view's `xp_totals`, as
-    projections.gamification.xp_of reads it on the runner's connection)."""
-    rows = views.query("SELECT xp FROM xp_totals WHERE person_ref = ?", (person_ref,))
-    return int(rows[0][0]) if rows else 0
+    return xp_and_level(views, person_ref)[0]
 
 
 class Changes:

@@ -31,6 +31,7 @@ from domain.values import ConsentScope, LeaderboardDisplay
 from infra.personal_export import export_person
 from projections.catalogue import programmes
 from projections.coaching_plans import coaching_of
+from projections.gamification import xp_and_level
 from projections.job_offers import offers_for
 from projections.leaderboard import around, cohort_scope, top
 from projections.learner_paths import EnrolmentPath, path_of
@@ -172,7 +173,7 @@ class TraineeController(Controller):
         self, request: Request[Any, Any, Any], views: NamedDependency[ViewStore]
     ) -> Template:
         mine = me(request, views)
-        xp, level = _xp(views, mine.person_ref)
+        xp, level = xp_and_level(views, mine.person_ref)
         return screen(
             request,
             "today.html",
@@ -523,11 +524,6 @@ def streak(views: ViewStore, person_ref: str, today: date) -> int:
 def _trainee(request: Request[Any, Any, Any], person_ref: str) -> Trainee | None:
     found = request.app.state.tremplin.load(trainee_id(person_ref))
     return found if isinstance(found, Trainee) else None
-
-
-def _xp(views: ViewStore, person_ref: str) -> tuple[int, int]:
-    rows = views.query("SELECT xp, level FROM xp_totals WHERE person_ref = ?", (person_ref,))
-    return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 1)
 
 
 def _today(request: Request[Any, Any, Any]) -> date:
