@@ -136,7 +136,10 @@ async def _keep_up(app: Tremplin, read_models: ReadModels, channels: ChannelsPlu
     try:
         while True:
             for notice in await asyncio.to_thread(read_models.catch_up):
-                channels.publish(msgspec.to_builtins(notice), channels=[CHANGES])
+                try:
+                    channels.publish(msgspec.to_builtins(notice), channels=[CHANGES])
+                except RuntimeError:  # the channels stopped first (shutting down): so do we
+                    return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(saved.wait(), POLL_SECONDS)
             saved.clear()
