@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from eventsourcing.utils import get_topic
 
@@ -113,7 +114,7 @@ def _rebuild(app: Tremplin, store: ViewStore, through: int, known_at: datetime) 
         page = app.recorder.select_notifications(start, BATCH, stop=through, topics=topics)
         with store.transaction() as connection:
             for notification in page:
-                event = app.mapper.to_domain_event(notification)
+                event: Any = app.mapper.to_domain_event(notification)  # an Aggregate.Event
                 if event.timestamp <= known_at:
                     projection.apply(connection, event, notification.id)
                     applied += 1
@@ -128,5 +129,6 @@ def _recorded_at(app: Tremplin, position: int) -> datetime:
     found = app.recorder.select_notifications(position, 1, stop=position)
     if not found:
         raise NotFound(f"no event at position {position}")
-    moment: datetime = app.mapper.to_domain_event(found[0]).timestamp
+    event: Any = app.mapper.to_domain_event(found[0])
+    moment: datetime = event.timestamp
     return moment
