@@ -23,6 +23,7 @@ from eventsourcing.utils import get_topic
 from domain.application import Tremplin
 from domain.errors import NotFound
 from projections.outcome_compare import Difference, differences
+from projections.outcome_definitions import CURRENT, DefinitionSet
 from projections.outcome_figures import OutcomeReport, figures
 from projections.outcomes import Outcomes
 from projections.runner import prepare
@@ -66,6 +67,7 @@ def replay(
     known_at: datetime | None = None,
     position: int | None = None,
     programmes: Sequence[str] = (),
+    definitions: DefinitionSet = CURRENT,
     scratch: Path | None = None,
 ) -> Replay:
     """Rebuild the outcome tables from the log up to `known_at` or `position`, and compare.
@@ -96,8 +98,8 @@ def replay(
             ]
             recounts = []
             for code in codes:
-                replayed = figures(store, code, as_of, known_at)
-                current = figures(live, code, as_of, known_at)
+                replayed = figures(store, code, as_of, known_at, definitions)
+                current = figures(live, code, as_of, known_at, definitions)
                 recounts.append(Recount(code, replayed, current, differences(current, replayed)))
         finally:
             store.close()

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 import msgspec
 
+from domain.errors import NotFound
 from infra.audit_chain import verify
 from infra.audit_replay import Replay, replay
 from infra.cli_context import load_settings, open_application
+from infra.credentials import instance_secret
+from projections.outcome_compare import differences
+from projections.outcome_definitions import CURRENT, VERSIONS, DefinitionSet, definition_set
+from projections.outcome_figures import OutcomeReport
 from projections.outcomes import Outcomes
-from projections.read_models import ReadModels
+from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
+from web.audit_pack import PackRequest, audit_pack
+from web.pseudonyms import Pseudonyms
+
+AS_OF = click.DateTime(["%Y-%m-%d"])
+DEFINITIONS = click.Choice([version.version for version in VERSIONS])
+MOMENT = click.DateTime(["%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"])
 
 
 @click.group()
@@ -43,37 +57,49 @@ def audit_verify() -> None:
 
 
 @audit.command("replay")
-@click.option(
-    "--as-of",
-    "as_of",
-    required=True,
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="The day in the world (occurred clock), YYYY-MM-DD.",
-)
+@click.option("--as-of", "as_of", type=AS_OF, help="The day in the world (occurred clock).")
 @click.option(
     "--known-at",
     "known_at",
-    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+    type=MOMENT,
     help="Only events recorded by then (UTC), YYYY-MM-DDTHH:MM[:SS]. Default: now.",
 )
-@click.option(
-    "--position", type=click.IntRange(min=1), help="Only events up to this log position."
-)
+@click.option("--position", type=click.IntRange(min=1), help="Only events up to this log position.")
 @click.option("--programme", "programmes", multiple=True, help="A programme code (repeatable).")
+@click.option(
+    "--definitions", type=DEFINITIONS, help=f"Outcome definitions version [{CURRENT.version}]."
+)
+@click.option(
+    "--pack",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An audit pack: recount its date and compare with its figures, not the live ones.",
+)
 @click.option("--json", "as_json", is_flag=True, help="The recount and the differences as JSON.")
 def audit_replay(
-    as_of: datetime,
+    as_of: datetime | None,
     known_at: datetime | None,
     position: int | None,
     programmes: tuple[str, ...],
+    definitions: str | None,
+    pack: Path | None,
     as_json: bool,
 ) -> None:
-    """Recount the outcome figures from an empty store and compare them with the live ones.
-
-    Exit 0 when they are identical, 1 when they differ (the differences are listed).
-    """
+    """Recount the outcome figures from an empty store and compare them with the live ones
+    (or with an audit pack's). Exit 0 when identical, 1 when they differ (listed)."""
     if known_at is not None and position is not None:
         raise click.UsageError("give --known-at or --position, not both")
+    packed = _read_pack(pack) if pack else {}
+    if pack is not None:
+        if as_of or known_at or position or programmes or definitions:
+            raise click.UsageError(
+                "--pack gives the date, the moment, the programmes and the definitions"
+            )
+        first = next(iter(packed.values()))
+        as_of = datetime.combine(first.as_of, datetime.min.time())
+        known_at, programmes = first.known_at, tuple(packed)
+        definitions = first.definitions_version
+    if as_of is None:
+        raise click.UsageError("Missing option '--as-of' (or give --pack)")
     app = open_application(existing=True)
     live = ViewStore(load_settings().views_path)
     try:
@@ -83,22 +109,125 @@ def audit_replay(
             app,
             live,
             as_of.date(),
-            known_at=known_at.replace(tzinfo=UTC) if known_at else None,
+            known_at=_utc(known_at),
             position=position,
             programmes=programmes,
+            definitions=_definitions(definitions),
         )
     finally:
         live.close()
         app.close()
+    if packed:
+        result = _against_pack(result, packed)
     if as_json:
         click.echo(json.dumps(_as_json(result), ensure_ascii=False, indent=2))
     else:
-        _describe(result)
+        _describe(result, "dossier" if packed else "en service")
     if not result.identical:
         sys.exit(1)
 
 
-def _describe(result: Replay) -> None:
+@audit.command("export")
+@click.option("--as-of", "as_of", type=AS_OF, required=True, help="The day (occurred clock).")
+@click.option("--known-at", "known_at", type=MOMENT, help="Recorded by then (UTC). Default: now.")
+@click.option("--programme", "programmes", multiple=True, help="A programme code (repeatable).")
+@click.option(
+    "--definitions", type=DEFINITIONS, help=f"Outcome definitions version [{CURRENT.version}]."
+)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option(
+    "--with-references",
+    is_flag=True,
+    help="Real person references in the evidence (pseudonyms by default).",
+)
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def audit_export(
+    as_of: datetime,
+    known_at: datetime | None,
+    programmes: tuple[str, ...],
+    definitions: str | None,
+    lang: str,
+    with_references: bool,
+    out: Path,
+) -> None:
+    """Write the audit pack (zip) for a date: figures, definitions, evidence, chain head,
+    and a printable report."""
+    settings = load_settings()
+    app = open_application(existing=True)
+    views = ViewStore(settings.views_path)
+    try:
+        ReadModels(app, views, every_projection(app), policies=False).catch_up()
+        asked = PackRequest(
+            as_of.date(),
+            _utc(known_at) or datetime.now(UTC),
+            programmes,
+            _definitions(definitions),
+            language=lang,
+        )
+        pseudonyms = Pseudonyms(instance_secret(settings.secret_path))
+        names = (lambda ref: ref) if with_references else pseudonyms.of
+        body = audit_pack(app, views, settings.database_path, asked, names)
+    finally:
+        views.close()
+        app.close()
+    out.write_bytes(body)
+    with zipfile.ZipFile(out) as written:
+        chain = json.loads(written.read("chain.json"))
+        count = len(written.namelist())
+    click.echo(
+        f"Dossier d'audit {out} : {count} fichiers, {len(body):,} octets ;"
+        f" tête de chaîne {chain['position']} {chain['link']}"
+    )
+
+
+def _definitions(version: str | None) -> DefinitionSet:
+    if version is None:
+        return CURRENT
+    try:
+        return definition_set(version)
+    except NotFound as error:  # a pack from a later Tremplin, with a version unknown here
+        raise click.BadParameter(str(error), param_hint="--definitions") from None
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A moment given on the command line is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _read_pack(pack: Path) -> dict[str, OutcomeReport]:
+    """Each programme's figures as the pack states them."""
+    try:
+        with zipfile.ZipFile(pack) as opened:
+            return {
+                name.partition("/")[0]: msgspec.json.decode(opened.read(name), type=OutcomeReport)
+                for name in opened.namelist()
+                if name.endswith("/figures.json")
+            } or _not_a_pack(pack)
+    except (zipfile.BadZipFile, msgspec.ValidationError, msgspec.DecodeError) as error:
+        message = f"{pack}: not an audit pack ({error})"
+        raise click.BadParameter(message, param_hint="--pack") from None
+
+
+def _not_a_pack(pack: Path) -> dict[str, OutcomeReport]:
+    raise click.BadParameter(f"{pack}: no figures.json in it", param_hint="--pack")
+
+
+def _against_pack(result: Replay, packed: dict[str, OutcomeReport]) -> Replay:
+    """The recount compared with the pack's figures instead of the live ones."""
+    recounts = [
+        dataclasses.replace(
+            recount,
+            live=packed[recount.programme_id],
+            differences=differences(packed[recount.programme_id], recount.replayed),
+        )
+        for recount in result.recounts
+    ]
+    return dataclasses.replace(result, recounts=recounts)
+
+
+def _describe(result: Replay, against: str) -> None:
     click.echo(
         f"Rejeu des positions 1 à {result.through:,} ({result.events:,} événements de résultats),"
         f" connus au {result.known_at.isoformat()} ; situation au {result.as_of.isoformat()}."
@@ -114,7 +243,7 @@ def _describe(result: Replay) -> None:
         click.echo(f"{recount.programme_id} : {len(recount.differences)} écart(s)")
         for difference in recount.differences:
             click.echo(
-                f"  {difference.path} : en service {difference.before!r},"
+                f"  {difference.path} : {against} {difference.before!r},"
                 f" recompté {difference.after!r}"
             )
     click.echo("identical" if result.identical else "different")

@@ -1,0 +1,204 @@
+"""The auditor's desk and the audit pack: the pages, the downloads and the command give
+the same figures as the API, by pseudonym, with the chain head they were read at."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from access_givens import PASSWORD, Cast
+from click.testing import CliRunner
+from litestar import Litestar
+from litestar.testing import TestClient
+from served import serve
+from web_session import signed_in
+
+from infra.cli import main
+from infra.sqlite_log import CHAIN_TABLE
+
+PROGRAMME = "ort-france-2017"
+AS_OF = "2018-06-30"
+KNOWN_AT = "2030-01-01T00:00:00+00:00"  # after everything: a fixed moment, a fixed pack
+V1, V2 = "outcomes-2026-12-1", "outcomes-2026-12-2"
+ASKED = {"programme": PROGRAMME, "as_of": AS_OF, "known_at": KNOWN_AT}
+
+
+@pytest.fixture(scope="module")
+def auditor(data_dir: Path, cast: Cast) -> Iterator[TestClient[Litestar]]:
+    for client in serve(data_dir):
+        yield signed_in(client, cast.emails["auditor"], PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def auditor_key(data_dir: Path, cast: Cast) -> Iterator[TestClient[Litestar]]:
+    for client in serve(data_dir):
+        client.headers["authorization"] = f"Bearer {cast.auditor_key}"
+        yield client
+
+
+def api_figures(client: TestClient[Litestar], **params: str) -> dict[str, object]:
+    answer = client.get(
+        f"/api/programmes/{PROGRAMME}/outcomes",
+        params={"as_of": AS_OF, "known_at": KNOWN_AT, **params},
+    )
+    assert answer.status_code == 200, answer.text
+    figures: dict[str, object] = answer.json()
+    return figures
+
+
+def chain_link(data_dir: Path, position: int) -> str:
+    with sqlite3.connect(data_dir / "tremplin.sqlite") as log:
+        (link,) = log.execute(
+            f"SELECT link FROM {CHAIN_TABLE} WHERE position = ?", (position,)
+        ).fetchone()
+    return bytes(link).hex()
+
+
+def test_the_desk_shows_the_figures_of_the_day_under_the_version_asked(
+    auditor: TestClient[Litestar],
+) -> None:
+    page = auditor.get("/audit", params={**ASKED, "definitions": V1})
+    assert page.status_code == 200
+    figures = api_figures(auditor, definitions=V1)["figures"]
+    assert isinstance(figures, dict)
+    trained = figures["completed"]["value"]
+    assert f"<td>{trained}</td>" in page.text
+    assert f"<code>{V1}</code>" in page.text
+    assert "Identifiants pseudonymisés." in page.text
+    assert "/api/audit/pack?programme=ort-france-2017&amp;as_of=2018-06-30" in page.text
+
+
+def test_the_desk_shows_what_a_change_of_version_moves(auditor: TestClient[Litestar]) -> None:
+    page = auditor.get(
+        "/audit", params={**ASKED, "definitions": V1, "compare_definitions": V2, "lang": "en"}
+    )
+    assert page.status_code == 200
+    assert "What changes" in page.text
+    assert "<code>figures.in_work_or_training_6m.denominator</code>" in page.text
+    assert "<code>figures.completed.value</code>" not in page.text
+
+
+def test_the_desk_shows_what_changed_between_two_days(auditor: TestClient[Litestar]) -> None:
+    early = api_figures(auditor, as_of="2017-10-31")["figures"]
+    later = api_figures(auditor)["figures"]
+    assert isinstance(early, dict)
+    assert isinstance(later, dict)
+    page = auditor.get("/audit", params={**ASKED, "compare_as_of": "2017-10-31"})
+    left_then, left_now = early["left"]["value"], later["left"]["value"]
+    assert left_then != left_now
+    row = f"<code>figures.left.value</code></th><td>{left_now}</td><td>{left_then}</td>"
+    assert row in page.text
+
+
+def test_evidence_drills_down_to_pseudonymous_people_and_their_events(
+    auditor: TestClient[Litestar], data_dir: Path
+) -> None:
+    params = {**ASKED, "key": "completed"}
+    page = auditor.get("/audit/evidence", params=params)
+    assert page.status_code == 200
+    api = auditor.get(
+        f"/api/programmes/{PROGRAMME}/outcomes/completed/evidence",
+        params={"as_of": AS_OF, "known_at": KNOWN_AT},
+    ).json()
+    download = auditor.get("/api/audit/evidence.csv", params=params)
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    by_person: dict[str, list[int]] = {}
+    for row in rows:
+        by_person.setdefault(row["person"], []).append(int(row["position"]))
+        assert row["link"] == chain_link(data_dir, int(row["position"]))
+        assert row["event"] == "Left"  # a completing exit is what counts someone as trained
+    assert by_person == {e["person_ref"]: e["positions"] for e in api}
+    assert all(person.startswith("anon-") for person in by_person)
+    assert "sim-" not in page.text
+    assert all(person in page.text for person in by_person)
+    position, link = download.headers["x-tremplin-chain-head"].split()
+    assert chain_link(data_dir, int(position)) == link
+
+
+def test_bad_input_is_named(auditor: TestClient[Litestar]) -> None:
+    unknown = auditor.get("/audit", params={**ASKED, "definitions": "outcomes-1999"})
+    assert unknown.status_code == 400
+    assert "definitions" in unknown.text
+    assert (
+        auditor.get("/api/audit/evidence.csv", params={**ASKED, "key": "nope"}).status_code == 400
+    )
+    assert auditor.get("/audit", params={**ASKED, "programme": "nope"}).status_code == 404
+    assert auditor.get("/api/audit/pack", params={"as_of": "2018-02-30"}).status_code == 400
+
+
+def test_the_pack_matches_the_api_and_checks_itself(
+    auditor_key: TestClient[Litestar], data_dir: Path
+) -> None:
+    params = {**ASKED, "definitions": V1}
+    answer = auditor_key.get("/api/audit/pack", params=params)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/zip"
+    pack = zipfile.ZipFile(io.BytesIO(answer.content))
+    names = set(pack.namelist())
+    assert {"README.txt", "SHA256SUMS", "chain.json", f"{PROGRAMME}/report.html"} <= names
+    assert json.loads(pack.read(f"{PROGRAMME}/figures.json")) == api_figures(
+        auditor_key, definitions=V1
+    )
+    for line in pack.read("SHA256SUMS").decode().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256(pack.read(name)).hexdigest() == digest
+    chain = json.loads(pack.read("chain.json"))
+    assert chain["intact"] is True
+    assert chain["link"] == chain_link(data_dir, chain["position"])
+    definitions = json.loads(pack.read(f"{PROGRAMME}/definitions.json"))
+    assert definitions["version"] == V1
+    evidence = auditor_key.get(
+        f"/api/programmes/{PROGRAMME}/outcomes/in_work_or_training_6m/evidence",
+        params={"as_of": AS_OF, "known_at": KNOWN_AT, "definitions": V1},
+    ).json()
+    listed = pack.read(f"{PROGRAMME}/evidence/in_work_or_training_6m.csv").decode()
+    rows = csv.DictReader(io.StringIO(listed))
+    packed: dict[str, list[int]] = {}
+    for row in rows:
+        packed.setdefault(row["person"], []).append(int(row["position"]))
+    assert packed == {e["person_ref"]: e["positions"] for e in evidence}
+    report = pack.read(f"{PROGRAMME}/report.html").decode()
+    assert report.count("<svg") == 2
+    assert '<title id="people-title">' in report
+    assert AS_OF in report
+
+
+def test_the_command_writes_the_same_pack_and_the_replay_recounts_it(
+    auditor_key: TestClient[Litestar], data_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pack.zip"
+    env = {"TREMPLIN_DATA_DIR": str(data_dir)}
+    exported = CliRunner().invoke(
+        main,
+        ["audit", "export", "--as-of", AS_OF, "--known-at", KNOWN_AT[:19],
+         "--programme", PROGRAMME, str(out)],
+        env=env,
+    )  # fmt: skip
+    assert exported.exit_code == 0, exported.output
+    served = auditor_key.get("/api/audit/pack", params=ASKED).content
+    assert out.read_bytes() == served  # the same bytes, from the command and from the API
+    recount = CliRunner().invoke(main, ["audit", "replay", "--pack", str(out)], env=env)
+    assert recount.exit_code == 0, recount.output
+    assert recount.output.rstrip().endswith("identical")
+    # A pack whose figures were edited afterwards no longer recounts.
+    edited = tmp_path / "edited.zip"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(edited, "w") as target:
+        for name in source.namelist():
+            body = source.read(name)
+            if name.endswith("figures.json"):
+                figures = json.loads(body)
+                figures["figures"]["completed"]["value"] += 1
+                body = json.dumps(figures).encode()
+            target.writestr(name, body)
+    recount = CliRunner().invoke(main, ["audit", "replay", "--pack", str(edited)], env=env)
+    assert recount.exit_code == 1
+    assert "figures.completed.value : dossier" in recount.output
