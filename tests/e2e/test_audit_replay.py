@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,8 @@ from infra.audit_replay import replay
 from infra.bootstrap import build_application
 from infra.cli import main
 from infra.settings import Settings
+from projections.outcome_figures import figures
+from projections.outcome_timeline import month_ends, people_over_time
 from projections.store import ViewStore
 
 OULAD_DAYS = [date(2013, 6, 30), date(2014, 1, 31), date(2014, 12, 31), date(2015, 6, 30)]
@@ -115,3 +117,27 @@ def test_bad_input_is_named(data_dir: Path, args: list[str], message: str) -> No
     code, output = audit_replay(data_dir, *args)
     assert code != 0
     assert message in output
+
+
+def test_people_over_time_agrees_with_the_figures_of_each_day(
+    log: tuple[Tremplin, ViewStore],
+) -> None:
+    _, views = log
+    known_at = datetime(2030, 1, 1, tzinfo=UTC)
+    for programme, days in (("oulad", OULAD_DAYS), ("ort-france-2017", ORT_DAYS)):
+        for point in people_over_time(views, programme, days, known_at):
+            counted = figures(views, programme, point.day, known_at).figures
+            assert (point.enrolled, point.left) == (
+                counted["enrolled"].value,
+                counted["left"].value,
+            )
+            assert point.in_training == point.enrolled - point.left
+
+
+def test_month_ends_run_from_the_first_month_to_the_day_asked() -> None:
+    assert month_ends(date(2017, 11, 14), date(2018, 2, 10)) == [
+        date(2017, 11, 30),
+        date(2017, 12, 31),
+        date(2018, 1, 31),
+        date(2018, 2, 10),
+    ]
