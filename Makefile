@@ -41,6 +41,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.bench.import_rate
 	$(BIN)/python -m tests.bench.projections_rates
 	$(BIN)/python -m tests.bench.page_weight
+	$(BIN)/python -m tests.bench.audit_costs
 
 bench-large: $(VENV)/.installed-dev  # about 10 minutes: a million simulated events
 	@install -d -m 700 var var/tmp
