@@ -202,3 +202,16 @@ def test_the_command_writes_the_same_pack_and_the_replay_recounts_it(
     recount = CliRunner().invoke(main, ["audit", "replay", "--pack", str(edited)], env=env)
     assert recount.exit_code == 1
     assert "figures.completed.value : dossier" in recount.output
+
+
+def test_the_chain_page_names_the_first_edited_position(own_data_dir: Path, cast: Cast) -> None:
+    for client in serve(own_data_dir):
+        auditor = signed_in(client, cast.emails["auditor"], PASSWORD)
+        intact = auditor.get("/audit/chain")
+        assert "Chaîne intacte" in intact.text
+        with sqlite3.connect(own_data_dir / "tremplin.sqlite") as log:
+            log.execute("UPDATE stored_events SET state = state || x'20' WHERE rowid = 42")
+        broken = auditor.get("/audit/chain", params={"lang": "en"})
+        assert "Chain broken at position 42 (link differs); intact up to position 41." in (
+            broken.text
+        )
