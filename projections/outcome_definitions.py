@@ -10,18 +10,26 @@ once, by their LAST exit: a person is a leaver when every enrolment of theirs in
 scope has ended, and their exit is the latest of those endings. A person who
 re-enrols is back in training until that enrolment ends.
 
-Changing a rule here changes what the figures mean: bump DEFINITIONS_VERSION.
+The definitions come in versions (`VERSIONS`, oldest first): changing what a
+figure counts means adding a version, never editing an adopted one, so that a
+report names the version it used and an auditor can recount a past period under
+any of them. Each version is sealed with the fingerprint of its definitions and
+rules; tests/unit/test_outcome_definitions.py fails when a sealed one changes.
 """
 
 from __future__ import annotations
 
 import calendar
+import dataclasses
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-DEFINITIONS_VERSION = "outcomes-2026-12-1"
+from domain.errors import NotFound
+
 UPON_LEAVING_DAYS = 28  # "within 4 weeks of leaving": the leaving day plus 28 days
 FOLLOW_UP_GRACE_DAYS = 28  # a six-month follow-up may be taken up to 4 weeks after the date
 IN_WORK_OR_TRAINING = frozenset({"employed", "in_training"})  # FollowUpStatus values
@@ -35,6 +43,13 @@ class Unit(StrEnum):
 class Clock(StrEnum):
     OCCURRED = "occurred"
     RECORDED = "recorded"
+
+
+class SixMonthsOver(StrEnum):
+    """Whom the six-month figure counts over."""
+
+    LEAVERS = "leavers"  # everyone who left
+    TRAINED = "trained"  # those who left having completed at least one enrolment in scope
 
 
 @dataclass(frozen=True)
@@ -121,15 +136,108 @@ IN_WORK_OR_TRAINING_6M = FigureDefinition(
     "People in work or training six months after leaving.",
     target="in_work_or_training_6m_rate",
 )
-DEFINITIONS = (
-    ENROLLED,
-    COMPLETED,
-    CERTIFIED,
-    LEFT,
-    IN_WORK_OR_TRAINING_UPON_LEAVING,
+IN_WORK_OR_TRAINING_6M_OF_TRAINED = dataclasses.replace(
     IN_WORK_OR_TRAINING_6M,
+    numerator="people trained in the denominator in work or training six months after their"
+    " exit: the earliest follow-up taken from the six-month date to 28 days after it decides"
+    " (`employed` or `in_training`); without one, a hire or further training starting"
+    " between the start of their last enrolment and the six-month date counts",
+    denominator="people trained (at least one enrolment in scope ended `completed`) who left,"
+    " whose six-month date + 28 days is on or before as_of",
+    label_fr="Personnes formées en emploi ou en formation six mois après leur sortie.",
+    label_en="People trained in work or training six months after leaving.",
 )
-KEYS = tuple(definition.key for definition in DEFINITIONS)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The parameters `assess` reads: what a version decides beyond its texts."""
+
+    upon_leaving_days: int = UPON_LEAVING_DAYS
+    follow_up_grace_days: int = FOLLOW_UP_GRACE_DAYS
+    in_work_or_training: tuple[str, ...] = tuple(sorted(IN_WORK_OR_TRAINING))
+    six_months_over: SixMonthsOver = SixMonthsOver.LEAVERS
+
+
+@dataclass(frozen=True)
+class DefinitionSet:
+    """One adopted version of the figures: what each counts, and the rules that count it.
+
+    `sealed` is the fingerprint the version had when it was adopted; a test
+    recomputes it, so an adopted version cannot change unnoticed.
+    """
+
+    version: str
+    adopted_on: date
+    change: str  # one English sentence: what changed from the previous version
+    definitions: tuple[FigureDefinition, ...]
+    rules: Rules
+    sealed: str
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(definition.key for definition in self.definitions)
+
+
+def fingerprint(definition_set: DefinitionSet) -> str:
+    """SHA-256 of the definitions and rules as canonical JSON (not of the version's name,
+    date or note: two versions that count the same way have the same fingerprint)."""
+    content = {
+        "definitions": [dataclasses.asdict(d) for d in definition_set.definitions],
+        "rules": dataclasses.asdict(definition_set.rules),
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+VERSIONS = (
+    DefinitionSet(
+        "outcomes-2026-12-1",
+        date(2026, 12, 1),
+        "First version: six figures counting people, by their last exit, on the occurred clock.",
+        (
+            ENROLLED,
+            COMPLETED,
+            CERTIFIED,
+            LEFT,
+            IN_WORK_OR_TRAINING_UPON_LEAVING,
+            IN_WORK_OR_TRAINING_6M,
+        ),
+        Rules(six_months_over=SixMonthsOver.LEAVERS),
+        sealed="4eaeb2ab2197f6caac7620fe2a6155d3856b68d7c48dc765fca0846c242704a5",
+    ),
+    # The pledge promises "re-insertion in the job market of at least 89% of the people
+    # trained": a leaver who did not complete is outside that promise.
+    DefinitionSet(
+        "outcomes-2026-12-2",
+        date(2026, 12, 4),
+        "The six-month figure counts over people trained who left (at least one enrolment"
+        " completed), as the pledge's 89% does, instead of over every leaver.",
+        (
+            ENROLLED,
+            COMPLETED,
+            CERTIFIED,
+            LEFT,
+            IN_WORK_OR_TRAINING_UPON_LEAVING,
+            IN_WORK_OR_TRAINING_6M_OF_TRAINED,
+        ),
+        Rules(six_months_over=SixMonthsOver.TRAINED),
+        sealed="750f97a07881986d4da18cbfad4253651fdc91b668b79f337c7172b7eb8b941e",
+    ),
+)
+CURRENT = VERSIONS[-1]
+DEFINITIONS = CURRENT.definitions
+DEFINITIONS_VERSION = CURRENT.version
+KEYS = CURRENT.keys  # every version counts these figures; their meaning is what changes
+
+
+def definition_set(version: str) -> DefinitionSet:
+    """The adopted version called `version`; raises NotFound naming the known ones."""
+    for candidate in VERSIONS:
+        if candidate.version == version:
+            return candidate
+    known = ", ".join(v.version for v in VERSIONS)
+    raise NotFound(f"no outcome definitions version {version!r} (known: {known})")
 
 
 def six_months_after(day: date) -> date:
@@ -176,7 +284,10 @@ NOT_COUNTED = Counted(False, False)
 
 
 def assess(
-    enrolments: Sequence[EnrolmentFact], facts: Sequence[PersonFact], as_of: date
+    enrolments: Sequence[EnrolmentFact],
+    facts: Sequence[PersonFact],
+    as_of: date,
+    rules: Rules = CURRENT.rules,
 ) -> dict[str, Counted]:
     """Where one person stands in every figure, given their enrolments in scope and facts.
 
@@ -187,17 +298,21 @@ def assess(
         return dict.fromkeys(KEYS, NOT_COUNTED)
     cohorts = {e.cohort_id for e in enrolments}
     exits = [e.left_position for e in enrolments if e.left_position is not None]
+    completions = [
+        e.left_position for e in enrolments if e.reason == "completed" and e.left_position
+    ]
     has_left = len(exits) == len(enrolments)
     upon_leaving = six_months = NOT_COUNTED
     if has_left:
         last = _last_exit(enrolments)
-        upon_leaving = _upon_leaving(last, facts, as_of)
-        six_months = _six_months(last, facts, as_of)
+        upon_leaving = _upon_leaving(last, facts, as_of, rules)
+        if rules.six_months_over is SixMonthsOver.LEAVERS:
+            six_months = _six_months(last, facts, as_of, rules)
+        elif completions:  # trained: the completing exits are part of why they count
+            six_months = _also(_six_months(last, facts, as_of, rules), completions)
     return {
         ENROLLED.key: _counted([e.enrolled_position for e in enrolments]),
-        COMPLETED.key: _counted(
-            [e.left_position for e in enrolments if e.reason == "completed" and e.left_position]
-        ),
+        COMPLETED.key: _counted(completions),
         CERTIFIED.key: _counted(
             [f.position for f in facts if f.kind == "certified" and f.cohort_id in cohorts]
         ),
@@ -212,6 +327,13 @@ MISSED = Counted(True, False)  # in the population, not in the count
 
 def _counted(positions: list[int]) -> Counted:
     return Counted(True, True, tuple(sorted(positions))) if positions else MISSED
+
+
+def _also(counted: Counted, positions: list[int]) -> Counted:
+    """A count that also rests on `positions`; nothing changes for one that did not count."""
+    if not counted.counted:
+        return counted
+    return Counted(True, True, tuple(sorted({*counted.positions, *positions})))
 
 
 @dataclass(frozen=True)
@@ -233,8 +355,8 @@ def _last_exit(ended: Sequence[EnrolmentFact]) -> _Exit:
     return max(exits, key=lambda exit: (exit.left_on, exit.position))
 
 
-def _upon_leaving(last: _Exit, facts: Sequence[PersonFact], as_of: date) -> Counted:
-    closes_on = last.left_on + timedelta(days=UPON_LEAVING_DAYS)
+def _upon_leaving(last: _Exit, facts: Sequence[PersonFact], as_of: date, rules: Rules) -> Counted:
+    closes_on = last.left_on + timedelta(days=rules.upon_leaving_days)
     if closes_on > as_of:
         return NOT_COUNTED
     starts = _started(facts, last.enrolled_on, closes_on, closes_on)
@@ -242,16 +364,16 @@ def _upon_leaving(last: _Exit, facts: Sequence[PersonFact], as_of: date) -> Coun
         f
         for f in facts
         if f.kind == "follow_up"
-        and f.status in IN_WORK_OR_TRAINING
+        and f.status in rules.in_work_or_training
         and last.left_on <= f.occurred_on <= closes_on
     ]
     found = [f.position for f in (*starts, *follow_ups)]
     return Counted(True, bool(found), tuple(sorted([last.position, *found])) if found else ())
 
 
-def _six_months(last: _Exit, facts: Sequence[PersonFact], as_of: date) -> Counted:
+def _six_months(last: _Exit, facts: Sequence[PersonFact], as_of: date, rules: Rules) -> Counted:
     six_months = six_months_after(last.left_on)
-    closes_on = six_months + timedelta(days=FOLLOW_UP_GRACE_DAYS)
+    closes_on = six_months + timedelta(days=rules.follow_up_grace_days)
     if closes_on > as_of:
         return NOT_COUNTED
     follow_ups = sorted(
@@ -260,7 +382,7 @@ def _six_months(last: _Exit, facts: Sequence[PersonFact], as_of: date) -> Counte
     )
     if follow_ups:  # the person's own answer at six months outranks an earlier hire
         deciding = follow_ups[0]
-        if deciding.status not in IN_WORK_OR_TRAINING:
+        if deciding.status not in rules.in_work_or_training:
             return MISSED
         return Counted(True, True, tuple(sorted([last.position, deciding.position])))
     starts = _started(facts, last.enrolled_on, six_months, closes_on)

@@ -3,14 +3,15 @@
 `as_of` (a day, occurred clock) keeps the facts that had happened in the world
 by that day; `known_at` (a moment, recorded clock) keeps those we had recorded
 by then — what an auditor recounting "what we knew that day" sees. The rules
-themselves live in projections/outcome_definitions.py.
+themselves live in projections/outcome_definitions.py, in versions: a report is
+counted under one of them (the current one unless asked) and names it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -18,12 +19,9 @@ import msgspec
 
 from domain.errors import NotFound
 from projections.outcome_definitions import (
-    COMPLETED,
-    DEFINITIONS,
-    DEFINITIONS_VERSION,
-    IN_WORK_OR_TRAINING_6M,
-    KEYS,
+    CURRENT,
     Counted,
+    DefinitionSet,
     EnrolmentFact,
     PersonFact,
     assess,
@@ -79,6 +77,19 @@ class _Person:
     facts: tuple[PersonFact, ...]
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What a report is counted from, whichever the version."""
+
+    programme_code: str
+    as_of: date
+    known_at: datetime
+    targets: dict[str, int | float]
+    funders: list[str]
+    people: list[_Person]
+    cohorts: list[str]  # opened by then, in order of start
+
+
 Assessment = dict[str, Counted]
 DIMENSIONS: dict[str, Callable[[_Person], str | None]] = {
     "job_centre": lambda person: person.referred_by,
@@ -92,36 +103,64 @@ def figures(
     programme_code: str,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    definitions: DefinitionSet = CURRENT,
 ) -> OutcomeReport:
     """Every figure of the programme, per cohort and per breakdown; raises NotFound."""
+    return figures_under(store, programme_code, (definitions,), as_of, known_at)[0]
+
+
+def figures_under(
+    store: ViewStore,
+    programme_code: str,
+    versions: Sequence[DefinitionSet],
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> list[OutcomeReport]:
+    """One report per definitions version, from a single reading of the programme's rows
+    (reading is most of the cost); raises NotFound."""
     known_at = known_at or datetime.now(UTC)
     as_of = as_of or datetime.now(UTC).date()
     targets, funders = _programme(store, programme_code)
-    people = _people(store, programme_code, as_of, known_at)
-    assessed = {p.person_ref: assess(p.enrolments, p.facts, as_of) for p in people}
-    totals = _parts(assessed.values())
-    breakdowns = {"funder": dict.fromkeys(funders, totals)}
+    reading = _Reading(
+        programme_code,
+        as_of,
+        known_at,
+        targets,
+        funders,
+        _people(store, programme_code, as_of, known_at),
+        _opened_cohorts(store, programme_code, as_of, known_at),
+    )
+    return [_report(reading, definitions) for definitions in versions]
+
+
+def _report(reading: _Reading, definitions: DefinitionSet) -> OutcomeReport:
+    people, rules = reading.people, definitions.rules
+    assessed = {p.person_ref: assess(p.enrolments, p.facts, reading.as_of, rules) for p in people}
+    totals = _parts(assessed.values(), definitions)
+    breakdowns = {"funder": dict.fromkeys(reading.funders, totals)}
     for dimension, attribute in DIMENSIONS.items():
         groups: dict[str, list[Assessment]] = defaultdict(list)
         for person in people:
             groups[attribute(person) or UNKNOWN].append(assessed[person.person_ref])
-        breakdowns[dimension] = {value: _parts(group) for value, group in sorted(groups.items())}
+        breakdowns[dimension] = {
+            value: _parts(group, definitions) for value, group in sorted(groups.items())
+        }
     return OutcomeReport(
-        programme_id=programme_code,
-        as_of=as_of,
-        known_at=known_at,
-        definitions_version=DEFINITIONS_VERSION,
+        programme_id=reading.programme_code,
+        as_of=reading.as_of,
+        known_at=reading.known_at,
+        definitions_version=definitions.version,
         figures={
             d.key: Figure(
                 d.unit.value,
                 totals[d.key].value,
                 totals[d.key].rate,
-                targets.get(d.key),
+                reading.targets.get(d.target) if d.target else None,
                 totals[d.key].denominator,
             )
-            for d in DEFINITIONS
+            for d in definitions.definitions
         },
-        by_cohort=_by_cohort(store, programme_code, people, assessed, as_of, known_at),
+        by_cohort=_by_cohort(reading, assessed, definitions),
         breakdowns=breakdowns,
     )
 
@@ -133,9 +172,10 @@ def evidence(
     as_of: date | None = None,
     known_at: datetime | None = None,
     cohort_id: str | None = None,
+    definitions: DefinitionSet = CURRENT,
 ) -> list[Evidence]:
     """The people a figure's value counts (in the programme, or in one cohort), by reference."""
-    if key not in {d.key for d in DEFINITIONS}:
+    if key not in definitions.keys:
         raise NotFound(f"no outcome figure is called {key}")
     known_at = known_at or datetime.now(UTC)
     as_of = as_of or datetime.now(UTC).date()
@@ -143,47 +183,53 @@ def evidence(
     found = []
     for person in _people(store, programme_code, as_of, known_at):
         enrolments = [e for e in person.enrolments if cohort_id in (None, e.cohort_id)]
-        counted = assess(enrolments, person.facts, as_of)[key]
+        counted = assess(enrolments, person.facts, as_of, definitions.rules)[key]
         if counted.counted:
             found.append(Evidence(person.person_ref, counted.positions))
     return found
 
 
-def _by_cohort(
-    store: ViewStore,
-    programme_code: str,
-    people: list[_Person],
-    assessed: dict[str, Assessment],
-    as_of: date,
-    known_at: datetime,
-) -> dict[str, Parts]:
-    """Each cohort counts the people enrolled in it, with that enrolment alone.
-
-    A person with one enrolment stands in their cohort as in the programme.
-    """
+def _opened_cohorts(
+    store: ViewStore, programme_code: str, as_of: date, known_at: datetime
+) -> list[str]:
+    """The programme's cohorts opened by then, in order of start."""
     opened = store.query(
         "SELECT cohort_id FROM outcome_cohorts WHERE programme_code = ? AND opened_on <= ?"
         " AND opened_at <= ? ORDER BY starts_on, cohort_id",
         (programme_code, as_of.isoformat(), recorded_text(known_at)),
     )
-    cohorts: dict[str, list[Assessment]] = {row["cohort_id"]: [] for row in opened}
-    for person in people:
+    return [row["cohort_id"] for row in opened]
+
+
+def _by_cohort(
+    reading: _Reading, assessed: dict[str, Assessment], definitions: DefinitionSet
+) -> dict[str, Parts]:
+    """Each cohort counts the people enrolled in it, with that enrolment alone.
+
+    A person with one enrolment stands in their cohort as in the programme.
+    """
+    cohorts: dict[str, list[Assessment]] = {cohort_id: [] for cohort_id in reading.cohorts}
+    for person in reading.people:
         for enrolment in person.enrolments:
             alone = assessed[person.person_ref] if len(person.enrolments) == 1 else None
             cohorts.setdefault(enrolment.cohort_id, []).append(
-                alone or assess((enrolment,), person.facts, as_of)
+                alone or assess((enrolment,), person.facts, reading.as_of, definitions.rules)
             )
-    return {cohort_id: _parts(assessments) for cohort_id, assessments in cohorts.items()}
+    return {
+        cohort_id: _parts(assessments, definitions) for cohort_id, assessments in cohorts.items()
+    }
 
 
-def _parts(assessments: Iterable[Assessment]) -> Parts:
-    values, eligible = dict.fromkeys(KEYS, 0), dict.fromkeys(KEYS, 0)
+def _parts(assessments: Iterable[Assessment], definitions: DefinitionSet) -> Parts:
+    keys = definitions.keys
+    values, eligible = dict.fromkeys(keys, 0), dict.fromkeys(keys, 0)
     for assessment in assessments:
-        for key, counted in assessment.items():
+        for key in keys:
+            counted = assessment[key]
             values[key] += counted.counted
             eligible[key] += counted.eligible
     parts = {}
-    for d in DEFINITIONS:
+    for d in definitions.definitions:
         denominator = eligible[d.key] if d.denominator else None
         rate = round(values[d.key] / denominator, 4) if denominator else None
         parts[d.key] = PartFigure(values[d.key], rate, denominator)
@@ -191,7 +237,8 @@ def _parts(assessments: Iterable[Assessment]) -> Parts:
 
 
 def _programme(store: ViewStore, programme_code: str) -> tuple[dict[str, int | float], list[str]]:
-    """The programme's targets by figure key, and its funders in the order it lists them."""
+    """The programme's targets by name (`Programme.Launched.targets`, as a definition's
+    `target` names them), and its funders in the order it lists them."""
     rows = store.query(
         "SELECT target_people_trained, target_rate FROM outcome_programmes"
         " WHERE programme_code = ?",
@@ -201,9 +248,9 @@ def _programme(store: ViewStore, programme_code: str) -> tuple[dict[str, int | f
         raise NotFound(f"no programme {programme_code}")
     targets: dict[str, int | float] = {}
     if rows[0]["target_people_trained"] is not None:
-        targets[COMPLETED.key] = int(rows[0]["target_people_trained"])
+        targets["people_trained"] = int(rows[0]["target_people_trained"])
     if rows[0]["target_rate"] is not None:
-        targets[IN_WORK_OR_TRAINING_6M.key] = float(rows[0]["target_rate"])
+        targets["in_work_or_training_6m_rate"] = float(rows[0]["target_rate"])
     funders = store.query(
         "SELECT funder FROM outcome_funders WHERE programme_code = ? ORDER BY listed_order",
         (programme_code,),

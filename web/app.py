@@ -28,8 +28,10 @@ from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
 from web.access import KeyUsage, authorise, public
 from web.admin import AdminController, DisclosureController
+from web.audit import AuditApi, AuditPages
 from web.auth_pages import AuthController
 from web.csrf import CsrfDefences, csrf_config
+from web.definitions import DefinitionsController
 from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
 from web.i18n import load_catalogues
@@ -78,9 +80,12 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             HomeController,
             AuthController,
             ProgrammeController,
+            DefinitionsController,
             PeopleController,
             AdminController,
             DisclosureController,
+            AuditPages,
+            AuditApi,
             TraineeController,
             StaffController,
             PwaController,
@@ -115,6 +120,7 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
         lifespan=[follow_the_log],
     )
     litestar_app.state.tremplin = app
+    litestar_app.state.settings = settings
     litestar_app.state.read_models = read_models
     litestar_app.state.outcomes = OutcomeCache()
     litestar_app.state.pseudonyms = Pseudonyms(secret)

@@ -26,6 +26,7 @@ from projections.learner_paths import EnrolmentPath, path_of
 from projections.outcome_figures import Evidence, OutcomeReport, evidence, figures
 from projections.store import ViewStore
 from web.access import EVERY_ROLE, Principal, allow, may_see_person
+from web.definitions import definitions_asked
 from web.pages import principal
 from web.pseudonyms import Pseudonyms
 
@@ -53,11 +54,14 @@ class ProgrammeController(Controller):
         programme_id: FromPath[str],
         as_of: FromQuery[date | None] = None,
         known_at: FromQuery[datetime | None] = None,
+        definitions: FromQuery[str | None] = None,
     ) -> OutcomeReport:
         """Figures as the programme stood in the world on `as_of` (occurred clock, default
-        today), from what was recorded by `known_at` (recorded clock, default now)."""
+        today), from what was recorded by `known_at` (recorded clock, default now), counted
+        under the `definitions` version asked (default the current one)."""
+        version = definitions_asked(definitions)
         simulated = _programme(views, programme_id).simulated
-        report = figures(views, programme_id, as_of, _utc(known_at))
+        report = figures(views, programme_id, as_of, _utc(known_at), version)
         return msgspec.structs.replace(report, simulated=simulated)
 
     @get(
@@ -74,10 +78,12 @@ class ProgrammeController(Controller):
         as_of: FromQuery[date | None] = None,
         known_at: FromQuery[datetime | None] = None,
         cohort: FromQuery[str | None] = None,
+        definitions: FromQuery[str | None] = None,
     ) -> list[Evidence]:
+        version = definitions_asked(definitions)
         if cohort is not None:
             _cohort_of(_programme(views, programme_id), cohort)
-        counted = evidence(views, programme_id, key, as_of, _utc(known_at), cohort)
+        counted = evidence(views, programme_id, key, as_of, _utc(known_at), cohort, version)
         pseudonyms = _pseudonyms_for(request)
         if pseudonyms is None:
             return counted

@@ -35,6 +35,7 @@ NOBODY: frozenset[str] = frozenset()
 
 TRAINEES = frozenset({"trainee"})  # with a session: the app is about the signed-in person
 STAFF = frozenset({"trainer", "admin"})
+AUDITORS = frozenset({"auditor", "admin"})  # people; an auditor's key only where named
 TRAINEE_SCREENS = (
     "", "/path", "/record", "/leaderboard", "/wall", "/badges", "/coaching", "/jobs",
     "/profile", "/data",
@@ -58,6 +59,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/account/password"): SIGNED_IN,
     ("GET", "/api/programmes/{programme_id:str}/outcomes"): STAFF_FIGURES
     | {JOBCENTRE_KEY, AUDITOR_KEY},
+    ("GET", "/api/outcome-definitions"): STAFF_FIGURES | {JOBCENTRE_KEY, AUDITOR_KEY},
     ("GET", "/api/programmes/{programme_id:str}/outcomes/{key:str}/evidence"): frozenset(
         {"trainer", "auditor", "admin", AUDITOR_KEY}
     ),
@@ -72,6 +74,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("DELETE", "/admin/apikeys/{key_id:str}"): frozenset({"admin"}),
     ("POST", "/admin/apikeys/{key_id:str}/revoke"): frozenset({"admin"}),
     ("GET", "/audit/disclosure"): frozenset({"auditor"}),
+    ("GET", "/audit"): AUDITORS,
+    ("GET", "/audit/evidence"): AUDITORS,
+    ("GET", "/audit/chain"): AUDITORS,
+    ("GET", "/api/audit/evidence.csv"): AUDITORS | {AUDITOR_KEY},
+    ("GET", "/api/audit/pack"): AUDITORS | {AUDITOR_KEY},
     ("POST", "/audit/disclosure"): frozenset({"auditor"}),
     **{("GET", f"/me{screen}"): TRAINEES for screen in TRAINEE_SCREENS},
     **{("POST", f"/me{action}"): TRAINEES for action in TRAINEE_ACTIONS},

@@ -157,7 +157,10 @@ def test_the_openapi_schema_lists_the_api_routes(client: TestClient[Litestar]) -
 
     assert schema["info"] == {"title": "Tremplin", "version": "0.1.0"}
     assert sorted(schema["paths"]) == [
+        "/api/audit/evidence.csv",
+        "/api/audit/pack",
         "/api/health",
+        "/api/outcome-definitions",
         "/api/people/{person_id}/path",
         "/api/programmes",
         "/api/programmes/{programme_id}/leaderboard",

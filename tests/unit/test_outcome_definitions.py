@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
+from domain.errors import NotFound
 from projections.outcome_definitions import (
+    CURRENT,
     DEFINITIONS,
     DEFINITIONS_VERSION,
     KEYS,
+    VERSIONS,
     Clock,
     Counted,
     EnrolmentFact,
     PersonFact,
+    SixMonthsOver,
     Unit,
     assess,
+    definition_set,
+    fingerprint,
     six_months_after,
 )
 
 LEFT_ON = date(2017, 9, 30)  # six months later: 2018-03-30, window closes 2018-04-27
 UPON_LEAVING = "in_work_or_training_upon_leaving"
 SIX_MONTHS = "in_work_or_training_6m"
+V1, V2 = VERSIONS
 
 
 def left(on: date = LEFT_ON, reason: str = "completed", cohort: str = "PARIS") -> EnrolmentFact:
@@ -54,7 +62,7 @@ def test_six_months_after_is_the_same_day_clamped_to_the_months_end(
 
 
 def test_every_figure_counts_people_on_the_occurred_clock_with_labels_in_both_languages() -> None:
-    assert DEFINITIONS_VERSION == "outcomes-2026-12-1"
+    assert DEFINITIONS_VERSION == "outcomes-2026-12-2"
     assert KEYS == (
         "enrolled",
         "completed",
@@ -143,3 +151,89 @@ def test_only_certifications_of_the_cohorts_in_scope_count() -> None:
     assert assess([left()], [elsewhere, here], date(2018, 1, 1))["certified"] == Counted(
         True, True, (71,)
     )
+
+
+def test_every_adopted_version_still_has_the_fingerprint_it_was_sealed_with() -> None:
+    changed = [
+        f"{v.version} changed after it was adopted: add a new version instead"
+        f" (sealed {v.sealed}, now {fingerprint(v)})"
+        for v in VERSIONS
+        if fingerprint(v) != v.sealed
+    ]
+    assert changed == []
+
+
+def test_a_changed_definition_or_rule_changes_the_fingerprint() -> None:
+    relabelled = dataclasses.replace(
+        V1, definitions=(*V1.definitions[:-1], dataclasses.replace(V1.definitions[-1], window="?"))
+    )
+    longer_grace = dataclasses.replace(
+        V1, rules=dataclasses.replace(V1.rules, follow_up_grace_days=29)
+    )
+    renamed = dataclasses.replace(V1, version="outcomes-renamed", change="Nothing.")
+    assert fingerprint(relabelled) != V1.sealed
+    assert fingerprint(longer_grace) != V1.sealed
+    assert fingerprint(renamed) == V1.sealed  # the name is not what is counted
+
+
+def test_versions_are_unique_ordered_by_adoption_each_a_change_and_the_last_is_current() -> None:
+    assert [v.version for v in VERSIONS] == ["outcomes-2026-12-1", "outcomes-2026-12-2"]
+    assert len({v.version for v in VERSIONS}) == len(VERSIONS)
+    assert [v.adopted_on for v in VERSIONS] == sorted({v.adopted_on for v in VERSIONS})
+    assert len({v.sealed for v in VERSIONS}) == len(VERSIONS)  # each counts differently
+    assert all(v.change.endswith(".") for v in VERSIONS)
+    assert CURRENT is VERSIONS[-1] is definition_set("outcomes-2026-12-2")
+    assert (CURRENT.definitions, CURRENT.keys) == (DEFINITIONS, KEYS)
+
+
+def test_an_unknown_version_is_not_found_naming_the_known_ones() -> None:
+    with pytest.raises(NotFound, match="outcomes-2026-12-1, outcomes-2026-12-2"):
+        definition_set("outcomes-1999-1")
+
+
+def test_version_2_changes_only_the_six_month_figure_to_count_over_people_trained() -> None:
+    assert [v.key for v in V1.definitions] == [v.key for v in V2.definitions] == list(KEYS)
+    changed = [
+        (before.key, before.label_en, after.label_en)
+        for before, after in zip(V1.definitions, V2.definitions, strict=True)
+        if before != after
+    ]
+    assert changed == [
+        (
+            SIX_MONTHS,
+            "People in work or training six months after leaving.",
+            "People trained in work or training six months after leaving.",
+        )
+    ]
+    six_months = V2.definitions[-1]
+    assert six_months.label_fr.startswith("Personnes formées ")
+    assert (six_months.denominator or "").startswith("people trained ")
+    assert dataclasses.replace(V2.rules, six_months_over=SixMonthsOver.LEAVERS) == V1.rules
+
+
+def test_a_leaver_in_work_who_did_not_complete_counts_in_v1_and_is_outside_v2() -> None:
+    dropped_out = left(reason="dropped_out")
+    in_work = [follow_up("employed", date(2018, 4, 2))]
+    as_of = date(2018, 6, 1)
+    assert assess([dropped_out], in_work, as_of, V1.rules)[SIX_MONTHS] == Counted(
+        True, True, (20, 40)
+    )
+    assert assess([dropped_out], in_work, as_of, V2.rules)[SIX_MONTHS] == Counted(False, False)
+    assert assess([dropped_out], in_work, as_of)[SIX_MONTHS] == Counted(False, False)  # current
+    assert assess([dropped_out], [], as_of, V1.rules)[SIX_MONTHS] == Counted(True, False)
+
+
+def test_under_v2_a_trained_leaver_counts_and_the_completing_exit_is_part_of_the_evidence() -> None:
+    completed = left(date(2017, 5, 31))  # exit at position 20
+    back = EnrolmentFact("LYON", date(2017, 6, 5), 50, LEFT_ON, 60, "dropped_out")
+    in_work = [follow_up("employed", date(2018, 4, 2))]
+    as_of = date(2018, 6, 1)
+    assert assess([completed, back], in_work, as_of, V2.rules)[SIX_MONTHS] == Counted(
+        True, True, (20, 40, 60)
+    )
+    assert assess([completed, back], in_work, as_of, V1.rules)[SIX_MONTHS] == Counted(
+        True, True, (40, 60)
+    )
+    seeking = [follow_up("seeking_work", date(2018, 4, 2))]
+    assert assess([completed, back], seeking, as_of, V2.rules)[SIX_MONTHS] == Counted(True, False)
+    assert assess([back], in_work, as_of, V2.rules)[SIX_MONTHS] == Counted(False, False)

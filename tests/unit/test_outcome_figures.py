@@ -25,7 +25,10 @@ from domain.placement import Employer, FollowUpRecorded, FurtherTrainingEntered
 from domain.programme import Programme, Targets
 from domain.trainee import Trainee
 from domain.values import ContractType, FinalResult, FollowUpStatus, LeftReason, PersonalDetails
+from projections.outcome_compare import Difference
+from projections.outcome_definitions import VERSIONS
 from projections.outcome_figures import Evidence, Figure, PartFigure, evidence, figures
+from projections.outcome_versions import compare_versions
 from projections.outcomes import Outcomes
 from projections.runner import prepare
 from projections.store import ViewStore
@@ -33,6 +36,7 @@ from projections.store import ViewStore
 RECORDED = datetime(2019, 1, 1, 9, 0, tzinfo=UTC)
 LATE = datetime(2019, 3, 1, 9, 0, tzinfo=UTC)
 END_OF_PARIS = PARIS_PERIOD.ends_on
+V1, V2 = VERSIONS
 
 
 class Log:
@@ -144,7 +148,7 @@ def test_the_projection_keeps_each_fact_with_both_clocks_and_its_position(
 
 
 def test_every_figure_once_all_windows_have_closed(log: Log, store: ViewStore) -> None:
-    report = figures(store, PROGRAMME, date(2019, 6, 1))
+    report = figures(store, PROGRAMME, date(2019, 6, 1), definitions=V1)
     assert report.definitions_version == "outcomes-2026-12-1"
     assert report.figures == {
         "enrolled": Figure("people", 4, None, None, None),
@@ -172,7 +176,7 @@ def test_a_person_back_in_training_is_not_counted_as_a_leaver(log: Log, store: V
 
 
 def test_rates_count_only_leavers_whose_window_has_closed(log: Log, store: ViewStore) -> None:
-    report = figures(store, PROGRAMME, date(2018, 7, 31))  # FT-2 left three months before
+    report = figures(store, PROGRAMME, date(2018, 7, 31), definitions=V1)  # FT-2 left in April
     assert report.figures["in_work_or_training_6m"].denominator == 3
     assert report.figures["in_work_or_training_6m"].rate == 0.6667
     assert report.figures["in_work_or_training_upon_leaving"].denominator == 4
@@ -216,7 +220,7 @@ def test_breakdowns_by_job_centre_gender_age_band_and_funder(log: Log, store: Vi
 def test_evidence_names_the_people_and_the_log_positions_that_count_them(
     log: Log, store: ViewStore
 ) -> None:
-    found = evidence(store, PROGRAMME, "in_work_or_training_6m", date(2019, 6, 1))
+    found = evidence(store, PROGRAMME, "in_work_or_training_6m", date(2019, 6, 1), definitions=V1)
     assert found == [
         Evidence("FT-1", (*log.positions_of(Trainee.Left, "FT-1"),
                           *log.positions_of(FollowUpRecorded, "FT-1"))),
@@ -225,6 +229,59 @@ def test_evidence_names_the_people_and_the_log_positions_that_count_them(
     ]  # fmt: skip
     in_lyon = evidence(store, PROGRAMME, "completed", date(2019, 6, 1), cohort_id=LYON)
     assert in_lyon == [Evidence("FT-2", tuple(log.positions_of(Trainee.Left, "FT-2")[1:]))]
+
+
+def test_the_current_version_counts_the_six_month_figure_over_people_trained(
+    log: Log, store: ViewStore
+) -> None:
+    """FT-4 left without completing and is in training: counted by v1, outside v2."""
+    report = figures(store, PROGRAMME, date(2019, 6, 1))
+    assert report.definitions_version == "outcomes-2026-12-2"
+    assert report.figures["in_work_or_training_6m"] == Figure("people", 1, 0.3333, 0.7, 3)
+    assert report.figures["in_work_or_training_upon_leaving"] == Figure("people", 2, 0.5, None, 4)
+    assert report.by_cohort[PARIS]["in_work_or_training_6m"] == PartFigure(1, 0.5, 2)
+    found = evidence(store, PROGRAMME, "in_work_or_training_6m", date(2019, 6, 1))
+    assert found == [Evidence("FT-1", (*log.positions_of(Trainee.Left, "FT-1"),
+                                       *log.positions_of(FollowUpRecorded, "FT-1")))]  # fmt: skip
+
+
+def test_two_versions_of_one_period_differ_only_in_the_six_month_figure(
+    log: Log, store: ViewStore
+) -> None:
+    compared = compare_versions(store, PROGRAMME, date(2019, 6, 1), None, V1.version, V2.version)
+    assert (compared.before.definitions_version, compared.after.definitions_version) == (
+        V1.version,
+        V2.version,
+    )
+    assert compared.before.known_at == compared.after.known_at  # one reading, two countings
+    six_months = "in_work_or_training_6m"
+    expected = [
+        *(
+            Difference(f"breakdowns.{dimension}.unknown.{six_months}.{part}", before, after)
+            for dimension in ("age_band", "gender", "job_centre")
+            for part, before, after in (("denominator", 1, 0), ("rate", 1.0, None), ("value", 1, 0))
+        ),
+        *(
+            Difference(f"breakdowns.funder.{funder}.{six_months}.{part}", before, after)
+            for funder in ("Fondation ORT", "Région Île-de-France")
+            for part, before, after in (
+                ("denominator", 4, 3),
+                ("rate", 0.5, 0.3333),
+                ("value", 2, 1),
+            )
+        ),
+        Difference(f"by_cohort.{PARIS}.{six_months}.denominator", 4, 2),
+        Difference(f"by_cohort.{PARIS}.{six_months}.value", 2, 1),
+        Difference(f"figures.{six_months}.denominator", 4, 3),
+        Difference(f"figures.{six_months}.rate", 0.5, 0.3333),
+        Difference(f"figures.{six_months}.value", 2, 1),
+    ]
+    assert compared.differences == sorted(expected, key=lambda difference: difference.path)
+
+
+def test_comparing_with_an_unknown_version_is_not_found(log: Log, store: ViewStore) -> None:
+    with pytest.raises(NotFound, match="outcomes-2026-12-1, outcomes-2026-12-2"):
+        compare_versions(store, PROGRAMME, date(2019, 6, 1), None, "outcomes-0", V2.version)
 
 
 def test_an_unknown_programme_or_figure_is_not_found(log: Log, store: ViewStore) -> None:
