@@ -104,6 +104,12 @@ def _fact(event: Any) -> Fact:
     return "goal_achieved", f"Goal {event.goal_id} achieved", None
 
 
+def step_done_by(event: Any) -> tuple[StepKind, str] | None:
+    """The path step a fact gets done (a module completed, a certification passed…), if any:
+    one rule for the learner paths and for the job centres' progress milestones."""
+    return _fact(event)[2]
+
+
 def _enrolled(connection: sqlite3.Connection, event: Any, position: int, person: str) -> None:
     day = event.occurred_on.isoformat()
     connection.execute(
