@@ -69,3 +69,8 @@ def in_person_session_id(cohort_id: str, on: date, code: str) -> UUID:
     """From what a trainee knows at the door (their cohort, the day, the code shown):
     the session is found without an index, and one code names one session a day."""
     return _id("session", f"{cohort_id}:{on.isoformat()}:{code}")
+
+
+def jobcentre_id(code: str) -> UUID:
+    """From the centre's code: a referral, an account or a key finds its centre without an index."""
+    return _id("jobcentre", code)

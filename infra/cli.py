@@ -15,6 +15,7 @@ from domain.errors import DomainError
 from infra.cli_accounts import apikeys, users
 from infra.cli_audit import audit
 from infra.cli_context import TremplinCommands, load_settings, open_application
+from infra.cli_jobcentres import jobcentres
 from infra.cli_projections import catch_up_views, projections
 from infra.demo import declare_demo_log, show_demo_accounts
 from infra.event_log import LogFilter, event_as_dict, known_event_types, read_log
@@ -47,6 +48,7 @@ main.add_command(projections)
 main.add_command(audit)
 main.add_command(users)
 main.add_command(apikeys)
+main.add_command(jobcentres)
 
 
 @main.command()

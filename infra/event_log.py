@@ -29,6 +29,7 @@ DOMAIN_MODULES = (
     "domain.installation",
     "domain.sessions",
     "domain.wall",
+    "domain.jobcentres",
 )
 HIDDEN = "[personal data hidden]"
 # Hashes of passwords and API keys: never shown, whoever reads the log.

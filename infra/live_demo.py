@@ -15,11 +15,12 @@ from domain.application import Tremplin
 from domain.ids import programme_id
 from domain.programme import PathStep, Programme, StepKind, Targets
 from domain.values import ConsentScope, LeaderboardDisplay, Period, PersonalDetails
+from infra.simulator import register_job_centres
 
 CODE = "tremplin-live"
 GENERATOR = "tremplin-live-demo/1"
 MENTOR = "sim-live-mentor-01"
-JOB_CENTRE = "75-PARIS-13"
+JOB_CENTRE = "75-PARIS-13"  # one of simulation_catalogue.JOB_CENTRES
 FIRST_NAMES = ("Camille", "Inès", "Mamadou", "Léa", "Yanis", "Sofia", "Hugo", "Awa")
 STEPS = (
     PathStep("html-css", StepKind.MODULE, "HTML et CSS", None, 20.0),
@@ -66,6 +67,7 @@ def add_live_cohort(app: Tremplin, today: date, people: int = 8) -> LiveCohort:
         occurred_on=launched,
     )  # fmt: skip
     app.define_path(CODE, cohort_id, STEPS, occurred_on=launched)
+    register_job_centres(app, launched)  # its people are referred by one of them
     app.register_mentor(
         MENTOR, ("cv", "entretien"), PersonalDetails(full_name="Mentor Exemple"),
         occurred_on=launched,

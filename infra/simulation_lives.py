@@ -12,7 +12,14 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from domain.ids import cohort_claim_id, employer_id, mentor_id, programme_id, trainee_id
+from domain.ids import (
+    cohort_claim_id,
+    employer_id,
+    jobcentre_id,
+    mentor_id,
+    programme_id,
+    trainee_id,
+)
 from domain.learning import CertificationScheme
 from domain.programme import PathStep, StepKind
 from domain.values import ConsentScope, LeaderboardDisplay, Period, PersonalDetails
@@ -142,7 +149,8 @@ def write_arrival(planner: Planner, person: Person) -> None:
     referred_by = rng.choice(sorted(JOB_CENTRES)) if planner.chance(0.95) else None
     registered_on = max(facts.launched_on, first.enrolled_on - days(rng.randint(0, 10)))
     me = trainee_id(ref)
-    planner.add(ref, "register_trainee", (ref, personal, referred_by), registered_on, me)
+    centre = () if referred_by is None else (jobcentre_id(referred_by),)
+    planner.add(ref, "register_trainee", (ref, personal, referred_by), registered_on, me, *centre)
     for stint in person.stints:
         enrolment = (ref, facts.code, stint.cohort.cohort_id)
         planner.add(ref, "enrol", enrolment, stint.enrolled_on, me, programme_id(facts.code))

@@ -4,7 +4,10 @@ Simulated data is marked: the programme first records `SimulatedHistoryAdded`
 (seed, trainees, generator), simulated people, mentors, employers, offers and
 cohorts have refs starting with `sim-`/`sim<seed>-`, and their names are
 obviously invented. The same seed gives the same commands in the same order;
-each has the command id `sim/<seed>/…`, so a rerun records nothing twice.
+each has the command id `sim/<seed>/…`, so a rerun records nothing twice. The job
+centres that refer simulated people (simulation_catalogue.JOB_CENTRES) are registered
+first, once per log, under the catalogue's codes (no `sim-` mark: a centre is where
+people come from, and the same centre may refer simulated and real people).
 See docs/decisions/0009-simulated-histories.md.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from math import ceil
 
 from eventsourcing.persistence import IntegrityError
@@ -21,7 +25,7 @@ from domain.application import CommandResult, Tremplin
 from domain.errors import CommandConflict, DomainError, NotFound
 from domain.ids import command_record_id, programme_id
 from domain.programme import Programme
-from infra.simulation_catalogue import GENERATOR
+from infra.simulation_catalogue import GENERATOR, JOB_CENTRES
 from infra.simulation_journeys import JobBoard, write_journey, write_offers
 from infra.simulation_lives import (
     mentor_ref,
@@ -41,7 +45,13 @@ from infra.simulation_plan import (
     plan_people,
 )
 
-__all__ = ["SimulationError", "SimulationReport", "plan_history", "simulate"]
+__all__ = [
+    "SimulationError",
+    "SimulationReport",
+    "plan_history",
+    "register_job_centres",
+    "simulate",
+]
 TRAINEES_PER_EMPLOYER = 12
 
 
@@ -128,6 +138,8 @@ def simulate(
             " (another programme, number of trainees or generator version)"
         ) from None
     _count(report, marked)
+    for registered in register_job_centres(app, facts.launched_on):
+        _count(report, registered)
     for first in range(0, len(steps), chunk_size):
         chunk = steps[first : first + chunk_size]
         _run_chunk(app, facts.code, chunk, report)
@@ -135,6 +147,20 @@ def simulate(
             on_progress(len(chunk))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def register_job_centres(app: Tremplin, occurred_on: date) -> list[CommandResult]:
+    """Register the catalogue's job centres the log does not know yet: simulated people are
+    referred by them, and a referral must name a registered centre.
+
+    Outside the planned steps, so that a centre is registered once per log whatever the
+    seeds, and one registered already keeps its name (perhaps renamed since).
+    """
+    return [
+        app.register_job_centre(code, name, occurred_on=occurred_on)
+        for code, name in sorted(JOB_CENTRES.items())
+        if app.job_centre(code) is None
+    ]
 
 
 def _run_chunk(app: Tremplin, code: str, chunk: list[Step], report: SimulationReport) -> None:

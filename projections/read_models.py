@@ -13,7 +13,9 @@ from projections.badge_policy import award_due_badges
 from projections.catalogue import Catalogue
 from projections.coaching_plans import CoachingPlans
 from projections.gamification import Gamification
+from projections.job_centres import JobCentres
 from projections.job_offers import JobOffers
+from projections.jobcentre_feed import JobcentreFeed
 from projections.leaderboard import Leaderboard, full_names_from_log
 from projections.learner_paths import LearnerPaths
 from projections.outcomes import Outcomes
@@ -49,6 +51,8 @@ def every_projection(app: Tremplin) -> list[Projection]:
         JobOffers(),
         PersonBadges(),
         Wall(full_names_from_log(app)),
+        JobCentres(),
+        JobcentreFeed(),
     ]
 
 

@@ -7,6 +7,7 @@ from domain.application.badges import BadgeCommands
 from domain.application.base import CommandResult, UnitOfWork
 from domain.application.coaching import CoachingCommands
 from domain.application.installation import InstallationCommands
+from domain.application.jobcentres import JobCentreCommands
 from domain.application.learning import LearningCommands
 from domain.application.placement import PlacementCommands
 from domain.application.programmes import ProgrammeCommands
@@ -23,6 +24,7 @@ class Tremplin(
     WallCommands,
     BadgeCommands,
     AccountCommands,
+    JobCentreCommands,
     InstallationCommands,
 ):
     """The whole platform's commands; saves go to one log, in one transaction per command."""

@@ -8,6 +8,7 @@ from uuid import UUID
 from domain.accounts import Account, ApiKey, ApiKeyKind, Role, normalised_email
 from domain.application.base import UnitOfWork, command
 from domain.application.installation import InstallationCommands
+from domain.application.jobcentres import ensure_registered_job_centre
 from domain.coaching import Mentor
 from domain.errors import AlreadyExists, NotADemoDatabase
 from domain.ids import account_id, api_key_id, employer_id, mentor_id, trainee_id
@@ -113,6 +114,8 @@ class AccountCommands(InstallationCommands):
         api_key = ApiKey.issue(key_id, kind, scope, secret_hash)
         if uow.exists(api_key.id):
             raise AlreadyExists(f"there is already a key {key_id}")
+        if kind is ApiKeyKind.JOBCENTRE:
+            ensure_registered_job_centre(uow, "jobcentre", api_key.scope)
         uow.add(api_key)
         return key_id
 
@@ -138,8 +141,7 @@ class AccountCommands(InstallationCommands):
 
     @staticmethod
     def _check_links(uow: UnitOfWork, links: dict[str, str]) -> None:
-        """An account acts for a registered person, mentor or employer; job centres are
-        not registered yet (any well-formed code is taken)."""
+        """An account acts for a registered person, mentor, employer or job centre."""
         if "person_ref" in links:
             ref = links["person_ref"]
             uow.get(Trainee, trainee_id(ref), f"there is no trainee {ref}")
@@ -149,6 +151,8 @@ class AccountCommands(InstallationCommands):
         if "employer_ref" in links:
             ref = links["employer_ref"]
             uow.get(Employer, employer_id(ref), f"there is no employer {ref}")
+        if "jobcentre" in links:
+            ensure_registered_job_centre(uow, "jobcentre", links["jobcentre"])
 
     @staticmethod
     def _account(uow: UnitOfWork, email: str) -> Account:

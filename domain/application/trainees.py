@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.application.base import TremplinBase, UnitOfWork, command
+from domain.application.jobcentres import ensure_registered_job_centre
 from domain.errors import AlreadyExists
 from domain.ids import programme_id, trainee_id
 from domain.programme import Programme
@@ -26,6 +27,8 @@ class TraineeCommands(TremplinBase):
     ) -> str:
         if uow.exists(trainee_id(person_ref)):
             raise AlreadyExists(f"{person_ref} is already registered")
+        if referred_by is not None:
+            ensure_registered_job_centre(uow, "referred_by", referred_by)
         uow.add(Trainee.register(person_ref, referred_by, personal, self.today(occurred_on)))
         return person_ref
 

@@ -72,6 +72,8 @@ def test_health_says_the_catalogue_has_read_the_whole_log_after_startup(
         "job_offers",
         "person_badges",
         "wall",
+        "job_centres",
+        "jobcentre_feed",
     ]
     assert health(client) == {
         "status": "ok",
@@ -160,6 +162,9 @@ def test_the_openapi_schema_lists_the_api_routes(client: TestClient[Litestar]) -
         "/api/audit/evidence.csv",
         "/api/audit/pack",
         "/api/health",
+        "/api/jobcentres/{code}/feed",
+        "/api/jobcentres/{code}/feed/stream",
+        "/api/jobcentres/{code}/summary",
         "/api/outcome-definitions",
         "/api/people/{person_id}/path",
         "/api/programmes",

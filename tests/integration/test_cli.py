@@ -61,7 +61,7 @@ def test_init_loads_the_ort_programme_and_imports_the_oulad_folder(
         f"OULAD: {sample.commands:,} commands, 0 already recorded, {sample.events:,} new events",
     )
     head = ort_programme_events() + sample.events
-    assert views.startswith(f"Views: 11 read models up to position {head:,} in ")
+    assert views.startswith(f"Views: 13 read models up to position {head:,} in ")
     assert (tmp_path / "tremplin.sqlite").is_file()
 
 

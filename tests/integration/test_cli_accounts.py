@@ -172,6 +172,7 @@ def test_the_log_never_shows_a_password_or_key_hash(tmp_path: Path) -> None:
 def test_an_api_key_is_the_last_word_listed_as_never_used_then_used_then_revoked(
     tmp_path: Path,
 ) -> None:
+    tremplin(tmp_path, "jobcentres", "add", "93-SAINT-DENIS", "Saint-Denis")
     created = tremplin(tmp_path, "apikeys", "create", "--jobcentre", "93-SAINT-DENIS")
 
     assert created.exit_code == 0, created.output

@@ -60,6 +60,8 @@ def rows_of(store: ViewStore, tables: tuple[str, ...]) -> dict[str, list[tuple[A
         "job_offers",
         "person_badges",
         "wall",
+        "job_centres",
+        "jobcentre_feed",
     ],
 )
 def test_a_rebuilt_read_model_has_the_same_rows(read_models: ReadModels, name: str) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 
 from infra.cli import ORT_PROGRAMME, SIMULATION_SEED
 from infra.programme_file import read_programme_file
+from infra.simulation_catalogue import JOB_CENTRES
 from infra.simulation_plan import ProgrammeFacts
 from infra.simulator import plan_history
 
@@ -18,11 +19,13 @@ class SimulatedHistory:
     commands: int  # the history's mark, then every planned command
     cohort_ids: list[str]  # by start date, then id
     enrolments: int
+    job_centres: int  # registered once per log, before the steps, without a command record
 
     @property
     def events(self) -> int:
-        """Each command records its event and its record; opening a cohort also claims its id."""
-        return 2 * self.commands + len(self.cohort_ids)
+        """Each command records its event and its record; opening a cohort also claims its id;
+        each job centre the log did not know is registered (one event)."""
+        return 2 * self.commands + len(self.cohort_ids) + self.job_centres
 
 
 def simulated_ort_history(trainees: int, seed: int = SIMULATION_SEED) -> SimulatedHistory:
@@ -34,6 +37,5 @@ def simulated_ort_history(trainees: int, seed: int = SIMULATION_SEED) -> Simulat
     steps = plan_history(facts, trainees, seed)
     opened = sorted((s.args[3].starts_on, s.args[1]) for s in steps if s.command == "open_cohort")
     enrolments = sum(s.command == "enrol" for s in steps)
-    return SimulatedHistory(
-        trainees, 1 + len(steps), [cohort_id for _, cohort_id in opened], enrolments
-    )
+    cohort_ids = [cohort_id for _, cohort_id in opened]
+    return SimulatedHistory(trainees, 1 + len(steps), cohort_ids, enrolments, len(JOB_CENTRES))

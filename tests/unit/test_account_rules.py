@@ -113,6 +113,7 @@ def test_only_an_auditor_records_a_reason_to_see_real_ids() -> None:
 
 
 def test_an_api_key_is_issued_once_and_revoked(app: Tremplin) -> None:
+    app.register_job_centre("75-PARIS-13", "Paris 13e")
     app.issue_api_key("0123456789ab", ApiKeyKind.JOBCENTRE, "75-PARIS-13", "f" * 64)
     with pytest.raises(AlreadyExists):
         app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "Cour", "e" * 64)
@@ -230,6 +231,7 @@ def test_values_kept_for_good_are_checked_and_bounded(app: Tremplin, call: Any, 
 def test_names_and_scopes_up_to_their_bounds_are_kept(app: Tremplin) -> None:
     app.open_account("a@example.org", Role.TRAINER, HASH, full_name="N" * 200)
     app.issue_api_key("0123456789ab", ApiKeyKind.AUDITOR, "Cour des comptes " + "x" * 83, "f" * 64)
+    app.register_job_centre("J" * 64, "Longest code")
     app.issue_api_key("0123456789ac", ApiKeyKind.JOBCENTRE, "J" * 64, "f" * 64)
     opened = event_as_dict(*next(iter(read_log(app, LogFilter()))), personal=True)
     auditor_key, centre_key = app.api_key("0123456789ab"), app.api_key("0123456789ac")

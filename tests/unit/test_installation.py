@@ -1,5 +1,5 @@
 """A demo database is a log whose first event is the demo marker; demo accounts go nowhere
-else. And an account acts for a person, mentor or employer that is registered."""
+else. And an account acts for a person, mentor, employer or job centre that is registered."""
 
 from __future__ import annotations
 
@@ -75,10 +75,9 @@ def test_a_mentor_or_employer_account_for_no_registered_record_is_refused(
     assert log_head(app) is None
 
 
-def test_accounts_for_registered_records_and_any_job_centre_code_are_opened(
-    app: Tremplin,
-) -> None:
+def test_accounts_for_registered_records_and_job_centres_are_opened(app: Tremplin) -> None:
     app.register_trainee("FT-0001", PersonalDetails(), occurred_on=REGISTERED_ON)
+    app.register_job_centre("93-BOBIGNY", "Bobigny", occurred_on=REGISTERED_ON)
     app.register_mentor("M-01", ("cv",), PersonalDetails(), occurred_on=REGISTERED_ON)
     app.register_employer("E-ACME", "Acme Web", occurred_on=REGISTERED_ON)
 

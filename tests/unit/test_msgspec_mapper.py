@@ -19,6 +19,7 @@ from domain.badges import Badge
 from domain.coaching import Mentor
 from domain.commands import CommandRecord
 from domain.installation import Installation
+from domain.jobcentres import JobCentre
 from domain.learning import CertificationScheme
 from domain.placement import Employer, JobOffer
 from domain.programme import CohortClaim, PathStep, Programme, StepKind, Targets
@@ -49,6 +50,7 @@ DOMAIN_MODULES = (
     "installation",
     "sessions",
     "wall",
+    "jobcentres",
 )
 PERSON = PersonalDetails(
     full_name="Awa Diop", email="awa@example.org", age_band="26-35", disability=False
@@ -143,7 +145,9 @@ def _accounts() -> tuple[Aggregate, ...]:
     )
     key = ApiKey.issue("0123456789ab", ApiKeyKind.JOBCENTRE, "75-PARIS-13", "f" * 64)
     key.revoke()
-    return account, key, Installation.declare_demo()
+    centre = JobCentre.register("75-PARIS-13", "Paris 13e", date(2017, 1, 2))
+    centre.rename("France Travail Paris 13e", date(2018, 1, 2))
+    return account, key, Installation.declare_demo(), centre
 
 
 def _wall(trainee: Trainee, programme: Programme) -> WallPost:
@@ -241,8 +245,8 @@ def test_the_round_trip_cases_cover_every_event_class_of_the_domain() -> None:
     covered = {type(event).__qualname__ for event in EVENTS}
     assert event_classes_of_the_domain() - covered == set()
     # 35 of the programme, 8 of accounts, 2 of keys, 1 demo marker, 6 of the wall,
-    # 1 in-person session, 1 coaching plan
-    assert len(covered) == 54
+    # 1 in-person session, 1 coaching plan, 2 of job centres
+    assert len(covered) == 56
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: type(e).__qualname__)

@@ -40,14 +40,17 @@ def views(tmp_path: Path) -> Iterator[ViewStore]:
 
 @pytest.fixture
 def app(app: Tremplin) -> Tremplin:
-    """ORT-FR-2017 with Paris open; mentors M-01 and M-02; FT-0001 and FT-0002 referred by
-    Saint-Denis, FT-0003 by Nanterre, FT-0004 by no one; all enrolled in Paris."""
+    """ORT-FR-2017 with Paris open; mentors M-01 and M-02; job centres Saint-Denis and
+    Nanterre registered; FT-0001 and FT-0002 referred by Saint-Denis, FT-0003 by Nanterre,
+    FT-0004 by no one; all enrolled in Paris."""
     app.launch_programme(
         PROGRAMME, "ORT", ("ORT",), PROGRAMME_PERIOD, Targets(), occurred_on=date(2017, 1, 2)
     )
     app.open_cohort(PROGRAMME, PARIS, "dév web", PARIS_PERIOD, occurred_on=date(2017, 2, 1))
     for mentor in ("M-01", "M-02"):
         app.register_mentor(mentor, ("cv",), PersonalDetails(), occurred_on=date(2017, 2, 1))
+    for code, name in ((SAINT_DENIS, "Saint-Denis"), (NANTERRE, "Nanterre")):
+        app.register_job_centre(code, name, occurred_on=date(2017, 1, 2))
     referrals = {"FT-0001": SAINT_DENIS, "FT-0002": SAINT_DENIS, "FT-0003": NANTERRE}
     for person in ("FT-0004", "FT-0003", "FT-0002", "FT-0001"):  # sorted when read back
         personal = PersonalDetails(full_name=SECRET)
