@@ -35,6 +35,7 @@ from web.definitions import DefinitionsController
 from web.errors import EXCEPTION_HANDLERS
 from web.home import HomeController
 from web.i18n import load_catalogues
+from web.jobcentres import JobcentreController
 from web.login_limits import LoginThrottle
 from web.outcome_cache import OutcomeCache
 from web.programmes import PeopleController, ProgrammeController
@@ -82,6 +83,7 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             ProgrammeController,
             DefinitionsController,
             PeopleController,
+            JobcentreController,
             AdminController,
             DisclosureController,
             AuditPages,

@@ -35,6 +35,8 @@ NOBODY: frozenset[str] = frozenset()
 
 TRAINEES = frozenset({"trainee"})  # with a session: the app is about the signed-in person
 STAFF = frozenset({"trainer", "admin"})
+FEED_READERS = frozenset({"jobcentre", "admin", JOBCENTRE_KEY})  # their own centre
+FEED_ROUTES = ("/feed", "/feed/stream", "/summary")
 AUDITORS = frozenset({"auditor", "admin"})  # people; an auditor's key only where named
 TRAINEE_SCREENS = (
     "", "/path", "/record", "/leaderboard", "/wall", "/badges", "/coaching", "/jobs",
@@ -79,6 +81,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/audit/chain"): AUDITORS,
     ("GET", "/api/audit/evidence.csv"): AUDITORS | {AUDITOR_KEY},
     ("GET", "/api/audit/pack"): AUDITORS | {AUDITOR_KEY},
+    **{("GET", f"/api/jobcentres/{{code:str}}{route}"): FEED_READERS for route in FEED_ROUTES},
     ("POST", "/audit/disclosure"): frozenset({"auditor"}),
     **{("GET", f"/me{screen}"): TRAINEES for screen in TRAINEE_SCREENS},
     **{("POST", f"/me{action}"): TRAINEES for action in TRAINEE_ACTIONS},
@@ -138,6 +141,7 @@ def test_the_role_route_matrix(app_client: TestClient[Litestar], cast: Cast) -> 
     values = {
         "programme_id": "ort-france-2017",
         "key": "completed",
+        "code": cast.jobcentre,
         "person_id": cast.own,
         "account_id": spare_account.id.hex,
         "key_id": spare.key_id,

@@ -1,0 +1,226 @@
+"""Job centres follow the people they referred: a cursor-paged feed, a live stream, a summary.
+
+A centre's system calls with its API key (or an adviser with their session);
+it reads its own centre only (another centre's code: 403), and only what the
+people it referred agreed to share (projections/jobcentre_feed.py). The feed is
+read with `after=<the last id you kept>`: entries come in log order, and a
+cursor never passes an entry that could still be committed below it. The guide
+with curl and Python examples is docs/guides/jobcentre-feed.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.channels import ChannelsPlugin
+from litestar.di import NamedDependency
+from litestar.exceptions import (
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import FromPath, Parameter
+from litestar.response import Response, ServerSentEvent, ServerSentEventMessage
+
+from domain.accounts import Role
+from projections.job_centres import job_centre_name
+from projections.jobcentre_feed import NAME, SMALL_CELL, FeedEntry, feed_page, summary
+from projections.store import ViewStore
+from web.access import allow
+from web.pages import principal
+from web.pwa import CHANGES, KEEP_ALIVE_SECONDS, NO_COMPRESSION
+
+MAX_LIMIT = 500
+STREAM_PAGE = 200
+RESUME = "last-event-id"
+CENTRE = Annotated[
+    str,
+    Parameter(
+        description="The job centre's code, as registered (`tremplin jobcentres list`).",
+        examples=[Example(value="93-SAINT-DENIS")],
+    ),
+]
+AFTER = Parameter(
+    ge=0,
+    description="The id of the last entry you kept (0: from the start). An empty page gives"
+    " the same cursor back: ask again later.",
+    examples=[Example(value=0), Example(value=1234560)],
+)
+LIMIT = Parameter(
+    ge=1,
+    le=MAX_LIMIT,
+    description=f"Entries per page, at most {MAX_LIMIT}.",
+    examples=[Example(value=100)],
+)
+
+
+class FeedPage(msgspec.Struct):
+    jobcentre: str
+    entries: list[FeedEntry]
+    next_cursor: int  # pass it as `after`; equal to `after` when the page is empty
+
+
+class Summary(msgspec.Struct):
+    jobcentre: str
+    name: str
+    suppressed_below: int  # a count under this is null: so few people could be named
+    cohorts: list[dict[str, Any]]
+
+
+FEED_EXAMPLE = {
+    "jobcentre": "93-SAINT-DENIS",
+    "entries": [
+        {
+            "id": 1234560,
+            "kind": "progress",
+            "occurred_on": "2017-10-12",
+            "recorded_at": "2017-10-12T16:02:11.204311+00:00",
+            "person": "sim-00042",
+            "cohort": "sim2017-developer-2017-09",
+            "details": {"percent": 50, "steps": 12, "steps_done": 6},
+        }
+    ],
+    "next_cursor": 1234560,
+}
+
+
+class JobcentreController(Controller):
+    path = "/api/jobcentres"
+
+    @get(
+        "/{code:str}/feed",
+        summary="A job centre's feed of entries about the people it referred, in log order",
+        opt=allow(Role.JOBCENTRE, Role.ADMIN),
+        responses={
+            200: ResponseSpec(
+                FeedPage,
+                description="Entries after `after`, oldest first.",
+                examples=[Example(summary="A page of one entry", value=FEED_EXAMPLE)],
+            ),
+            304: ResponseSpec(None, description="The page has not changed (`If-None-Match`)."),
+        },
+    )
+    async def feed(
+        self,
+        request: Request[Any, Any, Any],
+        views: NamedDependency[ViewStore],
+        code: FromPath[CENTRE],
+        after: Annotated[int, AFTER] = 0,
+        limit: Annotated[int, LIMIT] = 100,
+    ) -> Response[Any]:
+        """Kinds: `enrolled`, `progress` (25, 50, 75, 100% of the path's steps),
+        `certified`, `left` (with the reason), `hired`, `entered_training`,
+        `six_month_outcome`, and `consent_withdrawn` (names nobody; `details.forget`
+        lists the ids of the earlier entries to delete). Entries of a person who withdrew
+        consent keep their id but lose `person`, `cohort` and `details`.
+
+        Send the `ETag` back as `If-None-Match`: an unchanged page is a 304."""
+        _may_follow(request, views, code)
+        entries = feed_page(views, code, after, limit)
+        body = msgspec.json.encode(FeedPage(code, entries, entries[-1].id if entries else after))
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if etag in _tags(request.headers.get("if-none-match", "")):
+            return Response(None, status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
+
+    @get(
+        "/{code:str}/feed/stream",
+        summary="The same feed, live, as server-sent events (resume with Last-Event-ID)",
+        opt={**allow(Role.JOBCENTRE, Role.ADMIN), NO_COMPRESSION: True},
+        responses={406: ResponseSpec(None, description="Ask with Accept: text/event-stream.")},
+    )
+    async def stream(
+        self,
+        request: Request[Any, Any, Any],
+        views: NamedDependency[ViewStore],
+        channels: NamedDependency[ChannelsPlugin],
+        code: FromPath[CENTRE],
+        after: Annotated[int, AFTER] = 0,
+    ) -> Response[bytes] | ServerSentEvent:
+        """Each entry is an event `entry` whose id is the entry's id and whose data is the
+        entry as in the feed. Reconnecting with `Last-Event-ID` (browsers do it
+        themselves) resumes after that entry: nothing is missed or sent twice. A comment
+        line every 15 s keeps the connection open."""
+        if "text/event-stream" not in request.headers.get("accept", ""):
+            return Response(b"an event stream: Accept: text/event-stream", status_code=406)
+        _may_follow(request, views, code)
+        resume = request.headers.get(RESUME, "").strip()
+        if resume:
+            if not resume.isdigit():
+                raise ValidationException(f"Last-Event-ID: {resume!r} is not an entry id")
+            after = int(resume)
+        return ServerSentEvent(live_feed(channels, views, code, after))
+
+    @get(
+        "/{code:str}/summary",
+        summary="People referred by the centre per cohort and status (small counts hidden)",
+        opt=allow(Role.JOBCENTRE, Role.ADMIN),
+    )
+    async def summary(
+        self,
+        request: Request[Any, Any, Any],
+        views: NamedDependency[ViewStore],
+        code: FromPath[CENTRE],
+    ) -> Summary:
+        """The people the centre referred who consent to share with it, per cohort: in
+        training, completed, left early, in work or training after leaving. A count from 1
+        to 4 is `null` (so few people could be recognised); 0 is shown."""
+        name = _may_follow(request, views, code)
+        cohorts = [
+            {"cohort": c.cohort, "programme": c.programme, **c.counts} for c in summary(views, code)
+        ]
+        return Summary(code, name, SMALL_CELL, cohorts)
+
+
+def _may_follow(request: Request[Any, Any, Any], views: ViewStore, code: str) -> str:
+    """The centre's name, if the caller may follow it: its own centre, or an administrator."""
+    who = principal(request)
+    own = who.link("jobcentre")
+    if Role.ADMIN not in who.roles and own != code:
+        raise PermissionDeniedException(f"this caller follows job centre {own} only")
+    name = job_centre_name(views, code)
+    if name is None:
+        raise NotFoundException(f"there is no job centre {code}")
+    return name
+
+
+def _tags(header: str) -> set[str]:
+    return {tag.strip() for tag in header.split(",") if tag.strip()}
+
+
+async def live_feed(
+    channels: ChannelsPlugin, views: ViewStore, code: str, after: int
+) -> AsyncIterator[ServerSentEventMessage]:
+    """Every entry after `after`, then each new one as the feed view commits it."""
+    arrived = asyncio.Event()
+
+    async def note(payload: bytes) -> None:
+        if msgspec.json.decode(payload).get("projection") == NAME:
+            arrived.set()
+
+    async with (
+        channels.start_subscription([CHANGES]) as subscriber,
+        subscriber.run_in_background(note),
+    ):
+        while True:
+            arrived.clear()  # before reading: a commit after this wakes the wait below
+            page = await asyncio.to_thread(feed_page, views, code, after, STREAM_PAGE)
+            for entry in page:
+                after = entry.id
+                yield ServerSentEventMessage(
+                    data=msgspec.json.encode(entry).decode(), event="entry", id=str(entry.id)
+                )
+            if len(page) == STREAM_PAGE:
+                continue
+            try:
+                await asyncio.wait_for(arrived.wait(), KEEP_ALIVE_SECONDS)
+            except TimeoutError:
+                yield ServerSentEventMessage(comment="keep-alive", data=None)
