@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 ORT_PROGRAMME = DATA / "programmes" / "ort-france-2017-2018.toml"
 OULAD = DATA / "oulad"
 MAX_POSITION = 2**63 - 1  # SQLite's largest row id
+DAY = click.DateTime(["%Y-%m-%d"])
+MOMENT = click.DateTime(["%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"])
 SIMULATION_SEED = 2017  # the seed of the history `init` simulates
 SIMULATED_TRAINEES = 1200  # ORT France's pledge
 
@@ -200,6 +202,10 @@ def import_oulad_command(directory: Path) -> None:
 @click.option(
     "--to", "last", type=click.IntRange(1, MAX_POSITION), default=None, help="Last position."
 )
+@click.option("--occurred-from", type=DAY, help="Facts that happened on or after this day.")
+@click.option("--occurred-to", type=DAY, help="Facts that happened on or before this day.")
+@click.option("--recorded-from", type=MOMENT, help="Recorded at or after (UTC).")
+@click.option("--recorded-to", type=MOMENT, help="Recorded at or before (UTC).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--with-personal", is_flag=True, help="Show personal data (hidden by default).")
 def events(
@@ -208,6 +214,10 @@ def events(
     cohort_id: str | None,
     first: int,
     last: int | None,
+    occurred_from: datetime | None,
+    occurred_to: datetime | None,
+    recorded_from: datetime | None,
+    recorded_to: datetime | None,
     as_json: bool,
     with_personal: bool,
 ) -> None:
@@ -222,7 +232,17 @@ def events(
             param_hint="--type",
         )
     app = open_application(existing=True)
-    selection = LogFilter(frozenset(types), person_ref, cohort_id, first, last)
+    selection = LogFilter(
+        frozenset(types),
+        person_ref,
+        cohort_id,
+        first,
+        last,
+        occurred_from.date() if occurred_from else None,
+        occurred_to.date() if occurred_to else None,
+        recorded_from.replace(tzinfo=UTC) if recorded_from else None,
+        recorded_to.replace(tzinfo=UTC) if recorded_to else None,
+    )
     for position, topic, event in read_log(app, selection):
         row = event_as_dict(position, topic, event, personal=with_personal)
         if as_json:

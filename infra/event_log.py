@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.application import Tremplin
 from domain.ids import trainee_id
+from infra.sqlite_log import CHAIN_TABLE
 
 PAGE = 1000
 DOMAIN_MODULES = (
@@ -39,18 +42,40 @@ WITHHELD = "[secret withheld]"
 
 @dataclass(frozen=True)
 class LogFilter:
+    """Which events to keep: by type, person, cohort, and a range on either clock.
+
+    `occurred_*` bound the day a fact happened (`occurred_on`: events without one,
+    such as account changes, are left out when either bound is given); `recorded_*`
+    bound when the platform recorded it (the event's timestamp, UTC).
+    """
+
     types: frozenset[str] = frozenset()  # event class names: "Enrolled", "AssessmentSubmitted"…
     person_ref: str | None = None
     cohort_id: str | None = None
     first: int = 1
     last: int | None = None
+    occurred_from: date | None = None
+    occurred_to: date | None = None
+    recorded_from: datetime | None = None
+    recorded_to: datetime | None = None
 
     def keeps(self, topic: str, event: Any) -> bool:
         if self.types and event_type(topic) not in self.types:
             return False
         if self.person_ref is not None and event.originator_id != trainee_id(self.person_ref):
             return False
-        return self.cohort_id is None or getattr(event, "cohort_id", None) == self.cohort_id
+        if self.cohort_id is not None and getattr(event, "cohort_id", None) != self.cohort_id:
+            return False
+        if self.occurred_from is not None or self.occurred_to is not None:
+            day = getattr(event, "occurred_on", None)
+            if not isinstance(day, date):
+                return False
+            if not (self.occurred_from or date.min) <= day <= (self.occurred_to or date.max):
+                return False
+        recorded: datetime = event.timestamp
+        if self.recorded_from is not None and recorded < self.recorded_from:
+            return False
+        return self.recorded_to is None or recorded <= self.recorded_to
 
 
 def known_event_types() -> frozenset[str]:
@@ -95,6 +120,21 @@ def read_log(app: Tremplin, selection: LogFilter) -> Iterator[tuple[int, str, An
         if len(page) < PAGE:
             return
         start = page[-1].id + 1
+
+
+def chain_links(database: Path, positions: Iterable[int]) -> dict[int, str]:
+    """Each position's link in the log's hash chain (hex), read-only, in one query."""
+    wanted = sorted(set(positions))
+    links: dict[int, str] = {}
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        for start in range(0, len(wanted), PAGE):
+            chunk = wanted[start : start + PAGE]
+            marks = ",".join("?" * len(chunk))
+            for position, link in connection.execute(
+                f"SELECT position, link FROM {CHAIN_TABLE} WHERE position IN ({marks})", chunk
+            ):
+                links[position] = bytes(link).hex()
+    return links
 
 
 def event_as_dict(

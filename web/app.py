@@ -29,6 +29,7 @@ from projections.store import ViewStore
 from web.access import KeyUsage, authorise, public
 from web.admin import AdminController, DisclosureController
 from web.audit import AuditApi, AuditPages
+from web.audit_log import AuditLogController
 from web.auth_pages import AuthController
 from web.csrf import CsrfDefences, csrf_config
 from web.definitions import DefinitionsController
@@ -88,6 +89,7 @@ def create_app(settings: Settings, tremplin: Tremplin | None = None) -> Litestar
             DisclosureController,
             AuditPages,
             AuditApi,
+            AuditLogController,
             TraineeController,
             StaffController,
             PwaController,

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import threading
 
+from domain.ids import trainee_id
 from projections.people_access import all_person_refs
 from projections.store import ViewStore
 
@@ -24,6 +25,7 @@ class Pseudonyms:
         self._secret = secret
         self._lock = threading.Lock()
         self._known: dict[str, str] = {}  # pseudonym → person_ref
+        self._stand_ins: dict[str, str] = {}  # person_ref or trainee id → pseudonym
         self._known_at = -1  # the people_access position the map was built at
 
     def of(self, person_ref: str) -> str:
@@ -34,9 +36,21 @@ class Pseudonyms:
         """The person behind a pseudonym, or None when it names nobody known."""
         if not pseudonym.startswith(PREFIX):
             return None
+        return self._map(views)[0].get(pseudonym)
+
+    def stand_ins(self, views: ViewStore) -> dict[str, str]:
+        """Whatever names a known person in the log → their pseudonym: the reference, and the
+        trainee aggregate's id (derived from the reference, so it would name them too)."""
+        return self._map(views)[1]
+
+    def _map(self, views: ViewStore) -> tuple[dict[str, str], dict[str, str]]:
         position = views.read_position("people_access")
         with self._lock:
             if position != self._known_at:
-                self._known = {self.of(ref): ref for ref in all_person_refs(views)}
+                refs = all_person_refs(views)
+                self._known = {self.of(ref): ref for ref in refs}
+                self._stand_ins = {ref: self.of(ref) for ref in refs} | {
+                    str(trainee_id(ref)): self.of(ref) for ref in refs
+                }
                 self._known_at = position
-            return self._known.get(pseudonym)
+            return self._known, self._stand_ins

@@ -79,6 +79,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/audit"): AUDITORS,
     ("GET", "/audit/evidence"): AUDITORS,
     ("GET", "/audit/chain"): AUDITORS,
+    ("GET", "/audit/log"): AUDITORS,
+    ("GET", "/api/audit/log"): AUDITORS | {AUDITOR_KEY},
     ("GET", "/api/audit/evidence.csv"): AUDITORS | {AUDITOR_KEY},
     ("GET", "/api/audit/pack"): AUDITORS | {AUDITOR_KEY},
     **{("GET", f"/api/jobcentres/{{code:str}}{route}"): FEED_READERS for route in FEED_ROUTES},

@@ -160,6 +160,7 @@ def test_the_openapi_schema_lists_the_api_routes(client: TestClient[Litestar]) -
     assert schema["info"] == {"title": "Tremplin", "version": "0.1.0"}
     assert sorted(schema["paths"]) == [
         "/api/audit/evidence.csv",
+        "/api/audit/log",
         "/api/audit/pack",
         "/api/health",
         "/api/jobcentres/{code}/feed",

@@ -1,0 +1,214 @@
+"""The auditors' log browser: filters on both clocks, each event's chain link, paging that
+reads every match once, and pseudonyms until a reason is recorded."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from access_givens import PASSWORD, Cast
+from click.testing import CliRunner
+from litestar import Litestar
+from litestar.testing import TestClient
+from served import serve
+from web_session import form_token, signed_in
+
+from infra.cli import main
+from infra.event_log import HIDDEN, LogFilter
+from infra.sqlite_log import CHAIN_TABLE
+from web.audit_log import pseudonymised
+
+COHORT = "sim2017-developer-2017-09"
+REFERENCE = re.compile(r"\b(sim-\d{4}-\d{4}|oulad-\d+)\b")
+
+
+@pytest.fixture(scope="module")
+def auditor(data_dir: Path, cast: Cast) -> Iterator[TestClient[Litestar]]:
+    for client in serve(data_dir):
+        yield signed_in(client, cast.emails["auditor"], PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def admin(data_dir: Path, cast: Cast) -> Iterator[TestClient[Litestar]]:
+    for client in serve(data_dir):
+        yield signed_in(client, cast.emails["admin"], PASSWORD)
+
+
+def links(data_dir: Path) -> dict[int, str]:
+    with sqlite3.connect(data_dir / "tremplin.sqlite") as log:
+        return {p: bytes(link).hex() for p, link in log.execute(f"SELECT * FROM {CHAIN_TABLE}")}
+
+
+def read_all(client: TestClient[Litestar], **params: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    first = 1
+    while True:
+        answer = client.get("/api/audit/log", params={**params, "first": first})
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        found += body["events"]
+        if body["next"] is None:
+            return found
+        first = body["next"]
+
+
+def test_filters_on_type_cohort_and_the_occurred_clock(
+    admin: TestClient[Litestar], data_dir: Path
+) -> None:
+    params = {
+        "type": ["ModuleCompleted", "Left"],
+        "cohort": COHORT,
+        "occurred_from": "2017-10-01",
+        "occurred_to": "2017-11-30",
+        "limit": 25,
+    }
+    events = read_all(admin, **params)
+    assert len(events) > 25  # more than one page
+    chain = links(data_dir)
+    for event in events:
+        assert event["type"] in ("ModuleCompleted", "Left")
+        assert event["cohort_id"] == COHORT
+        assert "2017-10-01" <= event["occurred_on"] <= "2017-11-30"
+        assert event["hash"] == chain[event["position"]]
+    positions = [e["position"] for e in events]
+    assert positions == sorted(set(positions))  # in log order, each once
+    # The same selection in one page.
+    one = admin.get("/api/audit/log", params={**params, "limit": 500}).json()
+    assert one["events"] == events
+
+
+def test_filters_on_the_recorded_clock_and_positions(admin: TestClient[Litestar]) -> None:
+    some = admin.get("/api/audit/log", params={"first": 100, "last": 140, "limit": 500}).json()
+    events = some["events"]
+    assert [e["position"] for e in events] == list(range(100, 141))
+    moment = events[20]["recorded_at"]
+    later = admin.get(
+        "/api/audit/log",
+        params={"first": 100, "last": 140, "recorded_from": moment, "limit": 500},
+    ).json()["events"]
+    assert later
+    assert all(e["recorded_at"] >= moment for e in later)
+    assert events[20] in later
+
+
+def test_an_auditor_sees_pseudonyms_and_no_personal_data(auditor: TestClient[Litestar]) -> None:
+    answer = auditor.get("/api/audit/log", params={"type": "Registered", "limit": 200})
+    body = answer.json()
+    assert body["pseudonymised"] is True
+    assert REFERENCE.findall(answer.text) == [], [
+        answer.text[m.start() - 80 : m.end() + 20] for m in REFERENCE.finditer(answer.text)
+    ][:2]
+    trainees = [e for e in body["events"] if "person_ref" in e]
+    assert trainees
+    for event in trainees:
+        assert event["person_ref"].startswith("anon-")
+        assert event["aggregate_id"] == event["person_ref"]  # the id would name them too
+        assert event["personal"] == HIDDEN
+    # A pseudonym filters the log as the reference would.
+    someone = trainees[0]["person_ref"]
+    theirs = read_all(auditor, person=someone)
+    assert {e["aggregate_id"] for e in theirs} == {someone}
+    assert "Enrolled" in {e["type"] for e in theirs}
+
+
+def test_with_a_recorded_reason_the_auditor_sees_references(own_data_dir: Path, cast: Cast) -> None:
+    for client in serve(own_data_dir):
+        auditor = signed_in(client, cast.emails["auditor"], PASSWORD)
+        page = auditor.get("/audit/disclosure")
+        recorded = auditor.post(
+            "/audit/disclosure",
+            data={"reason": "Contrôle Région : dossiers de la cohorte développeurs",
+                  "_csrf_token": form_token(page.text)},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert recorded.status_code == 303
+        answer = auditor.get("/api/audit/log", params={"type": "Registered", "limit": 200})
+        assert answer.json()["pseudonymised"] is False
+        assert REFERENCE.findall(answer.text)
+        # The reason itself is in the log, under the auditor's account.
+        reasons = auditor.get("/api/audit/log", params={"type": "DisclosureReasonRecorded"})
+        assert "Contrôle Région" in reasons.text
+
+
+def test_bad_filters_are_named(admin: TestClient[Litestar]) -> None:
+    for params, field in (
+        ({"occurred_from": "2017-02-30"}, "occurred_from"),
+        ({"type": "Enroled"}, "Enrolled"),
+        ({"first": 10, "last": 5}, "last"),
+        ({"limit": 501}, "limit"),
+    ):
+        answer = admin.get("/api/audit/log", params=params)
+        assert answer.status_code == 400, params
+        assert field in answer.text
+
+
+def test_the_page_keeps_the_filters_in_its_next_link(auditor: TestClient[Litestar]) -> None:
+    page = auditor.get(
+        "/audit/log",
+        params={"type": ["ModuleCompleted", "Left"], "cohort": COHORT, "lang": "en"},
+    )
+    assert page.status_code == 200
+    assert "Identifiers pseudonymised." in page.text
+    (link,) = re.findall(r'href="(/audit/log\?[^"]+)">Next page', page.text)
+    kept = parse_qs(urlsplit(html.unescape(link)).query)
+    assert kept["type"] == ["ModuleCompleted", "Left"]
+    assert kept["cohort"] == [COHORT]
+    assert int(kept["first"][0]) > 1
+    assert REFERENCE.findall(page.text) == []
+    french = auditor.get("/audit/log", params={"cohort": COHORT})
+    assert "Parcourir le journal" in french.text
+
+
+def test_pseudonymising_replaces_references_wherever_they_are() -> None:
+    row = {
+        "type": "Opened",
+        "links": {"person_ref": "sim-00001"},
+        "result": "sim-00001",
+        "helped_ref": "sim-00002",
+        "reason": "free text naming someone",
+        "personal": {"full_name": "Awa Diop"},
+        "score": 12,
+    }
+    shown = pseudonymised(row, {"sim-00001": "anon-1", "sim-00002": "anon-2"})
+    assert shown == {
+        "type": "Opened",
+        "links": {"person_ref": "anon-1"},
+        "result": "anon-1",
+        "helped_ref": "anon-2",
+        "reason": HIDDEN,
+        "personal": HIDDEN,
+        "score": 12,
+    }
+
+
+def test_a_filter_on_occurred_days_leaves_out_events_without_one() -> None:
+    class Event:
+        originator_id = None
+        timestamp = None
+
+    selection = LogFilter(occurred_from=date(2017, 1, 1))
+    assert selection.keeps("domain.accounts:Account.Enabled", Event()) is False
+
+
+def test_the_events_command_filters_on_both_clocks(data_dir: Path) -> None:
+    args = ["events", "--type", "Left", "--occurred-from", "2017-11-01",
+            "--occurred-to", "2017-11-30", "--recorded-from", "2000-01-01", "--json"]  # fmt: skip
+    result = CliRunner().invoke(main, args, env={"TREMPLIN_DATA_DIR": str(data_dir)})
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert rows
+    assert {row["type"] for row in rows} == {"Left"}
+    assert all("2017-11-01" <= row["occurred_on"] <= "2017-11-30" for row in rows)
+    later = CliRunner().invoke(
+        main, [*args[:-3], "--recorded-from", "2999-01-01", "--json"],
+        env={"TREMPLIN_DATA_DIR": str(data_dir)},
+    )  # fmt: skip
+    assert (later.exit_code, later.output) == (0, "")

@@ -1,0 +1,214 @@
+"""The log browser: every recorded event, filtered, with its position and its chain link.
+
+For auditors and administrators. Filters: event types, a person, a cohort, a
+range of days on the occurred clock, a range of moments on the recorded clock,
+a range of positions. An auditor without a recorded reason sees people as
+pseudonyms: every value in an event that names a known person (their reference,
+their trainee aggregate's id, wherever it appears: a payload field, an account's
+links, a command's result) becomes their pseudonym, and free text and personal
+details are hidden. Password and key hashes are withheld from everyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
+from litestar.params import FromQuery, Parameter, QueryParameter
+from litestar.response import Template
+
+from domain.accounts import Role
+from domain.application import Tremplin
+from infra.event_log import (
+    HIDDEN,
+    LogFilter,
+    chain_links,
+    event_as_dict,
+    known_event_types,
+    read_log,
+)
+from projections.store import ViewStore
+from web.access import allow
+from web.pages import page, principal
+from web.pseudonyms import Pseudonyms
+
+MAX_LIMIT = 500
+# Fields a person wrote or that describe them: hidden from pseudonymous readers.
+PERSONAL_FIELDS = frozenset({"personal", "pseudonym", "display", "reason", "note"})
+
+
+class LogPage(msgspec.Struct):
+    events: list[dict[str, Any]]
+    next: int | None  # the `first` of the next page; None when the range is read
+    pseudonymised: bool
+
+
+class AuditLogController(Controller):
+    opt = allow(Role.AUDITOR, Role.ADMIN)
+
+    @get("/api/audit/log", summary="The log, filtered, each event with its chain link")
+    async def log_api(
+        self,
+        request: Request[Any, Any, Any],
+        views: NamedDependency[ViewStore],
+        types: Annotated[list[str] | None, QueryParameter(name="type")] = None,
+        person: FromQuery[str | None] = None,
+        cohort: FromQuery[str | None] = None,
+        occurred_from: FromQuery[date | None] = None,
+        occurred_to: FromQuery[date | None] = None,
+        recorded_from: FromQuery[datetime | None] = None,
+        recorded_to: FromQuery[datetime | None] = None,
+        first: Annotated[int, Parameter(ge=1)] = 1,
+        last: Annotated[int | None, Parameter(ge=1)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = 100,
+    ) -> LogPage:
+        """Up to `limit` events (at most 500) in log order; `next` continues the scan.
+        `person` is a reference, or a pseudonym for an auditor who sees pseudonyms."""
+        selection = _selection(
+            request, views, types, person, cohort, occurred_from, occurred_to,
+            recorded_from, recorded_to, first, last,
+        )  # fmt: skip
+        return await asyncio.to_thread(_page, request, views, selection, limit)
+
+    @get(
+        "/audit/log",
+        opt=allow(Role.AUDITOR, Role.ADMIN, accounts_only=True),
+        include_in_schema=False,
+    )
+    async def log_page(
+        self,
+        request: Request[Any, Any, Any],
+        views: NamedDependency[ViewStore],
+        types: Annotated[list[str] | None, QueryParameter(name="type")] = None,
+        person: FromQuery[str | None] = None,
+        cohort: FromQuery[str | None] = None,
+        occurred_from: FromQuery[date | None] = None,
+        occurred_to: FromQuery[date | None] = None,
+        recorded_from: FromQuery[datetime | None] = None,
+        recorded_to: FromQuery[datetime | None] = None,
+        first: Annotated[int, Parameter(ge=1)] = 1,
+        last: Annotated[int | None, Parameter(ge=1)] = None,
+    ) -> Template:
+        selection = _selection(
+            request, views, types, person, cohort, occurred_from, occurred_to,
+            recorded_from, recorded_to, first, last,
+        )  # fmt: skip
+        found = await asyncio.to_thread(_page, request, views, selection, 50)
+        asked = {k: v for k, v in request.query_params.items() if k not in ("first", "lang")}
+        return page(
+            request,
+            "audit_log.html",
+            found=found,
+            types=sorted(known_event_types()),
+            chosen=set(types or ()),
+            asked=request.query_params,
+            next_link=(
+                "/audit/log?" + urlencode([*_pairs(request), ("first", found.next)])
+                if found.next
+                else None
+            ),
+            filtered=bool(asked),
+        )
+
+
+def _pairs(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
+    """The query's pairs but `first`, repeated keys kept (`type` may be given many times)."""
+    return [(k, v) for k, v in request.query_params.multi_items() if k != "first"]
+
+
+def _selection(
+    request: Request[Any, Any, Any],
+    views: ViewStore,
+    types: list[str] | None,
+    person: str | None,
+    cohort: str | None,
+    occurred_from: date | None,
+    occurred_to: date | None,
+    recorded_from: datetime | None,
+    recorded_to: datetime | None,
+    first: int,
+    last: int | None,
+) -> LogFilter:
+    known = known_event_types()
+    for name in types or ():
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ValidationException(f"type: no event type {name!r}{hint}")
+    if last is not None and last < first:
+        raise ValidationException(f"last: {last} is before first ({first})")
+    if occurred_from and occurred_to and occurred_to < occurred_from:
+        raise ValidationException("occurred_to: before occurred_from")
+    reference = person
+    if person is not None and not principal(request).sees_real_ids():
+        pseudonyms: Pseudonyms = request.app.state.pseudonyms
+        reference = pseudonyms.person(views, person) or "-"  # nobody: no event matches
+    return LogFilter(
+        frozenset(types or ()),
+        reference,
+        cohort,
+        first,
+        last,
+        occurred_from,
+        occurred_to,
+        _utc(recorded_from),
+        _utc(recorded_to),
+    )
+
+
+def _page(
+    request: Request[Any, Any, Any], views: ViewStore, selection: LogFilter, limit: int
+) -> LogPage:
+    app: Tremplin = request.app.state.tremplin
+    real = principal(request).sees_real_ids()
+    rows: list[dict[str, Any]] = []
+    after: int | None = None
+    for position, topic, event in read_log(app, selection):
+        if len(rows) == limit:
+            after = position
+            break
+        rows.append(event_as_dict(position, topic, event, personal=real))
+    links = chain_links(request.app.state.settings.database_path, (r["position"] for r in rows))
+    for row in rows:
+        row["hash"] = links.get(row["position"])
+    if not real:
+        pseudonyms: Pseudonyms = request.app.state.pseudonyms
+        stand_ins = pseudonyms.stand_ins(views)
+        rows = [pseudonymised(row, stand_ins) for row in rows]
+    return LogPage(rows, after, not real)
+
+
+def pseudonymised(row: dict[str, Any], stand_ins: Mapping[str, str]) -> dict[str, Any]:
+    """The event as a pseudonymous reader sees it: anything naming a known person replaced by
+    their pseudonym, personal fields and free text hidden."""
+    shown: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in PERSONAL_FIELDS and value is not None:
+            shown[key] = HIDDEN
+        else:
+            shown[key] = _stand_in(value, stand_ins)
+    return shown
+
+
+def _stand_in(value: Any, stand_ins: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return stand_ins.get(value, value)
+    if isinstance(value, dict):
+        return pseudonymised(value, stand_ins)
+    if isinstance(value, list):
+        return [_stand_in(item, stand_ins) for item in value]
+    return value
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
