@@ -42,6 +42,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.bench.projections_rates
 	$(BIN)/python -m tests.bench.page_weight
 	$(BIN)/python -m tests.bench.audit_costs
+	$(BIN)/python -m tests.bench.feed_rates
 
 bench-large: $(VENV)/.installed-dev  # about 10 minutes: a million simulated events
 	@install -d -m 700 var var/tmp
