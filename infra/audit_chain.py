@@ -42,9 +42,23 @@ def verify(database: Path) -> ChainReport:
                     return ChainReport(checked, head, previous.hex(), position, "link differs")
                 checked, head = checked + 1, position
             if len(rows) < PAGE:
-                return ChainReport(checked, head, previous.hex(), None)
+                break
+        # Links past the last event: events were deleted from the end of the log.
+        (last_link,) = connection.execute(f"SELECT max(position) FROM {CHAIN_TABLE}").fetchone()
+        if last_link is not None and last_link > head:
+            return ChainReport(checked, head, previous.hex(), head + 1, "missing event")
+        return ChainReport(checked, head, previous.hex(), None)
     finally:
         connection.close()
+
+
+def link_at(database: Path, position: int) -> str | None:
+    """The stored link at `position` (hex), or None when the log has no such position."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        row = connection.execute(
+            f"SELECT link FROM {CHAIN_TABLE} WHERE position = ?", (position,)
+        ).fetchone()
+    return bytes(row[0]).hex() if row else None
 
 
 def _bytes(state: bytes | str) -> bytes:

@@ -13,7 +13,7 @@ import click
 import msgspec
 
 from domain.errors import NotFound
-from infra.audit_chain import verify
+from infra.audit_chain import link_at, verify
 from infra.audit_replay import Replay, replay
 from infra.cli_context import load_settings, open_application
 from infra.credentials import instance_secret
@@ -23,7 +23,7 @@ from projections.outcome_figures import OutcomeReport
 from projections.outcomes import Outcomes
 from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
-from web.audit_pack import PackRequest, audit_pack
+from web.audit_pack import BrokenChain, PackRequest, audit_pack
 from web.pseudonyms import Pseudonyms
 
 AS_OF = click.DateTime(["%Y-%m-%d"])
@@ -36,24 +36,57 @@ def audit() -> None:
     """Audit the log: prove it untouched, recount the figures, export an audit pack."""
 
 
+PACK = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
 @audit.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain over every event; exit 1 at the first break."""
+@click.option("--pack", type=PACK, help="Also check that this audit pack's chain head holds.")
+def audit_verify(pack: Path | None) -> None:
+    """Recompute the hash chain over every event; exit 1 at the first break. With --pack,
+    also check that the link the pack quotes is still at its position."""
     database = load_settings().database_path
     if not database.is_file():
         raise click.ClickException(f"no log at {database.resolve()}: run `tremplin init`")
+    if not _chain_holds(database, _pack_head(pack) if pack else None):
+        sys.exit(1)
+
+
+def _chain_holds(database: Path, quoted: tuple[int, str] | None) -> bool:
+    """Whether the chain is intact (and holds the quoted head); says so either way."""
     report = verify(database)
-    if report.broken_at is None:
+    if report.broken_at is not None:
         click.echo(
-            f"Chaîne intacte : {report.events:,} événements ; tête {report.head} {report.head_link}"
+            f"Chaîne rompue à la position {report.broken_at} ({report.reason}) ;"
+            f" intacte jusqu'à la position {report.head}",
+            err=True,
         )
-        return
+        return False
     click.echo(
-        f"Chaîne rompue à la position {report.broken_at} ({report.reason}) ;"
-        f" intacte jusqu'à la position {report.head}",
-        err=True,
+        f"Chaîne intacte : {report.events:,} événements ; tête {report.head} {report.head_link}"
     )
-    sys.exit(1)
+    if quoted is None:
+        return True
+    position, link = quoted
+    found = link_at(database, position)
+    if found != link:
+        click.echo(
+            f"Le dossier ne tient plus : à la position {position}, le maillon est {found},"
+            f" le dossier cite {link}",
+            err=True,
+        )
+        return False
+    click.echo(f"Le dossier tient : le maillon de la position {position} est celui qu'il cite.")
+    return True
+
+
+def _pack_head(pack: Path) -> tuple[int, str]:
+    try:
+        with zipfile.ZipFile(pack) as opened:
+            chain = json.loads(opened.read("chain.json"))
+        return int(chain["position"]), str(chain["link"])
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
+        message = f"{pack}: not an audit pack (chain.json: {error})"
+        raise click.BadParameter(message, param_hint="--pack") from None
 
 
 @audit.command("replay")
@@ -71,8 +104,8 @@ def audit_verify() -> None:
 )
 @click.option(
     "--pack",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="An audit pack: recount its date and compare with its figures, not the live ones.",
+    type=PACK,
+    help="An audit pack: check its chain head, recount its date, compare with its figures.",
 )
 @click.option("--json", "as_json", is_flag=True, help="The recount and the differences as JSON.")
 def audit_replay(
@@ -100,6 +133,8 @@ def audit_replay(
         definitions = first.definitions_version
     if as_of is None:
         raise click.UsageError("Missing option '--as-of' (or give --pack)")
+    if pack is not None and not _chain_holds(load_settings().database_path, _pack_head(pack)):
+        sys.exit(1)  # a recount of an altered log proves nothing
     app = open_application(existing=True)
     live = ViewStore(load_settings().views_path)
     try:
@@ -167,6 +202,8 @@ def audit_export(
         pseudonyms = Pseudonyms(instance_secret(settings.secret_path))
         names = (lambda ref: ref) if with_references else pseudonyms.of
         body = audit_pack(app, views, settings.database_path, asked, names)
+    except BrokenChain as error:
+        raise click.ClickException(str(error)) from None
     finally:
         views.close()
         app.close()

@@ -195,7 +195,8 @@ class Entries:
             earlier = [
                 row[0]
                 for row in self.connection.execute(
-                    "SELECT id FROM jobcentre_feed_entries WHERE trainee_id = ? ORDER BY id",
+                    "SELECT id FROM jobcentre_feed_entries WHERE trainee_id = ?"
+                    " AND kind != 'consent_withdrawn' ORDER BY id",  # notices name nobody
                     (self.trainee_id,),
                 )
             ]

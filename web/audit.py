@@ -15,7 +15,7 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.exceptions import ValidationException
+from litestar.exceptions import ClientException, ValidationException
 from litestar.params import FromQuery
 from litestar.response import Response, Template
 
@@ -28,7 +28,15 @@ from projections.outcome_definitions import CURRENT, VERSIONS, DefinitionSet, de
 from projections.outcome_figures import evidence, figures_under
 from projections.store import ViewStore
 from web.access import allow
-from web.audit_pack import EventAt, PackRequest, audit_pack, chain_head, events_at, evidence_csv
+from web.audit_pack import (
+    BrokenChain,
+    EventAt,
+    PackRequest,
+    audit_pack,
+    chain_head,
+    events_at,
+    evidence_csv,
+)
 from web.pages import page, principal
 from web.pseudonyms import Pseudonyms
 
@@ -202,7 +210,10 @@ class AuditApi(Controller):
             language=lang,
         )
         app, database = request.app.state.tremplin, request.app.state.settings.database_path
-        body = await asyncio.to_thread(audit_pack, app, views, database, asked, _names(request))
+        try:
+            body = await asyncio.to_thread(audit_pack, app, views, database, asked, _names(request))
+        except BrokenChain as error:
+            raise ClientException(str(error), status_code=409) from None
         name = f"audit-{code or 'tremplin'}-{as_of.isoformat()}.zip"
         return Response(
             body,
@@ -264,4 +275,7 @@ def _moment(known_at: datetime | None) -> datetime:
     """`known_at` as a UTC instant (read as UTC without a zone); now when not given."""
     if known_at is None:
         return datetime.now(UTC)
-    return known_at.astimezone(UTC) if known_at.tzinfo else known_at.replace(tzinfo=UTC)
+    try:
+        return known_at.astimezone(UTC) if known_at.tzinfo else known_at.replace(tzinfo=UTC)
+    except (OverflowError, ValueError):
+        raise ValidationException(f"known_at: {known_at.isoformat()} is out of range") from None

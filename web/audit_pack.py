@@ -67,6 +67,11 @@ class ChainHead:
     position: int  # the last event the figures could have read
     link: str  # its chain link, hex
     intact: bool  # the chain verified from the start up to the log head when packed
+    broken_at: int | None = None
+
+
+class BrokenChain(Exception):
+    """The log's chain is broken: a pack would vouch for events that were altered."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,11 @@ def audit_pack(
 ) -> bytes:
     """The zip's bytes; raises domain.errors.NotFound for an unknown programme."""
     head = chain_head(database, views.read_position("outcomes"))
+    if not head.intact:
+        raise BrokenChain(
+            f"the log's hash chain is broken at position {head.broken_at}: no audit pack is"
+            " made from an altered log (run `tremplin audit verify`)"
+        )
     known = {p.code: p for p in programmes(views)}
     codes = list(asked.programmes) or sorted(known)
     files: dict[str, bytes] = {}
@@ -120,7 +130,7 @@ def chain_head(database: Path, position: int) -> ChainHead:
             f"SELECT link FROM {CHAIN_TABLE} WHERE position = ?", (position,)
         ).fetchone()
     link = bytes(row[0]).hex() if row else ""
-    return ChainHead(position, link, report.broken_at is None)
+    return ChainHead(position, link, report.broken_at is None, report.broken_at)
 
 
 def events_at(app: Tremplin, database: Path, positions: Iterable[int]) -> dict[int, EventAt]:
@@ -280,7 +290,7 @@ def _readme(asked: PackRequest, head: ChainHead, codes: list[str]) -> str:
         f"Situation au / as of: {day} ; connu au / known at: {known}\n"
         f"Tête de chaîne / chain head: position {head.position}, {head.link}\n\n"
         "Vérifier que le journal n'a pas changé / check the log is unchanged:\n"
-        "  tremplin audit verify   (the link above must still be at that position)\n"
+        "  tremplin audit verify --pack <this file>\n"
         "Recompter les chiffres depuis le journal / recount the figures from the log:\n"
         f"  tremplin audit replay --as-of {day} --known-at {exact} {programmes_args}\n"
         "  tremplin audit replay --pack <this file>   (compares with this pack)\n\n"

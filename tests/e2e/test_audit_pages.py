@@ -215,3 +215,41 @@ def test_the_chain_page_names_the_first_edited_position(own_data_dir: Path, cast
         assert "Chain broken at position 42 (link differs); intact up to position 41." in (
             broken.text
         )
+
+
+def test_an_administrator_sees_the_desk_with_real_references(data_dir: Path, cast: Cast) -> None:
+    for client in serve(data_dir):
+        admin = signed_in(client, cast.emails["admin"], PASSWORD)
+        for params in (ASKED, {**ASKED, "compare_definitions": V1}):
+            page = admin.get("/audit", params=params)
+            assert page.status_code == 200
+            assert "Identifiants réels et données personnelles affichés." in page.text
+        too_late = {**ASKED, "known_at": "9999-12-31T23:59:59-05:00"}
+        assert admin.get("/audit", params=too_late).status_code == 400
+
+
+def test_a_pack_is_checked_against_the_log_and_refused_from_an_altered_one(
+    own_data_dir: Path, tmp_path: Path
+) -> None:
+    env = {"TREMPLIN_DATA_DIR": str(own_data_dir)}
+    out = tmp_path / "pack.zip"
+    args = ["audit", "export", "--as-of", AS_OF, "--programme", PROGRAMME, str(out)]
+    assert CliRunner().invoke(main, args, env=env).exit_code == 0
+    holds = CliRunner().invoke(main, ["audit", "verify", "--pack", str(out)], env=env)
+    assert holds.exit_code == 0, holds.output
+    assert "Le dossier tient" in holds.output
+    position = json.loads(zipfile.ZipFile(out).read("chain.json"))["position"]
+    with sqlite3.connect(own_data_dir / "tremplin.sqlite") as log:
+        edit = "UPDATE stored_events SET state = state || x'20' WHERE rowid = ?"
+        log.execute(edit, (position // 2,))
+    for command in (
+        ["audit", "verify", "--pack", str(out)],
+        ["audit", "replay", "--pack", str(out)],
+    ):
+        refused = CliRunner().invoke(main, command, env=env)
+        assert refused.exit_code == 1
+        assert f"Chaîne rompue à la position {position // 2}" in refused.output
+    again = CliRunner().invoke(main, [*args[:-1], str(tmp_path / "again.zip")], env=env)
+    assert again.exit_code == 1
+    assert "the log's hash chain is broken" in again.output
+    assert not (tmp_path / "again.zip").exists()

@@ -57,6 +57,17 @@ def test_a_deleted_event_breaks_the_chain_where_it_was(tmp_path: Path) -> None:
     assert (report.broken_at, report.reason) == (2, "missing event")
 
 
+def test_deleting_the_last_events_is_found_too(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    head = app.recorder.max_notification_id() or 0
+    app.close()
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        log.execute("DELETE FROM stored_events WHERE rowid = ?", (head,))
+    report = verify(tmp_path / "tremplin.sqlite")
+    assert (report.broken_at, report.reason, report.head) == (head, "missing event", head - 1)
+
+
 def test_a_log_older_than_the_chain_is_chained_at_its_next_write(tmp_path: Path) -> None:
     app = app_at(tmp_path)
     given_a_cohort_and_a_person(app)
