@@ -194,7 +194,9 @@ def import_oulad_command(directory: Path) -> None:
 
 @main.command()
 @click.option("--type", "types", multiple=True, help="Event type, e.g. Enrolled (repeatable).")
-@click.option("--person", "person_ref", help="Person reference, e.g. oulad-11391.")
+@click.option(
+    "--person", "person_ref", help="Person reference, e.g. oulad-11391: every event naming them."
+)
 @click.option("--cohort", "cohort_id", help="Cohort id, e.g. AAA-2013J.")
 @click.option(
     "--from", "first", type=click.IntRange(1, MAX_POSITION), default=1, help="First position."

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.application import Tremplin
 from domain.ids import trainee_id
+from domain.trainee import Trainee
 from infra.sqlite_log import CHAIN_TABLE
 
 PAGE = 1000
@@ -38,6 +39,11 @@ HIDDEN = "[personal data hidden]"
 # Hashes of passwords and API keys: never shown, whoever reads the log.
 SECRETS = frozenset({"password_hash", "secret_hash"})
 WITHHELD = "[secret withheld]"
+# The fields that carry a trainee's reference (read from every event class in
+# DOMAIN_MODULES): the person filter looks for the person in them, and the log
+# browser shows a pseudonym there. Mentors and employers are staff and
+# organisations: their references stay.
+PERSON_FIELDS = frozenset({"person_ref", "author_ref", "by_ref", "helped_ref"})
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,9 @@ class LogFilter:
 
     `occurred_*` bound the day a fact happened (`occurred_on`: events without one,
     such as account changes, are left out when either bound is given); `recorded_*`
-    bound when the platform recorded it (the event's timestamp, UTC).
+    bound when the platform recorded it (the event's timestamp, UTC). A person is
+    kept wherever the log names them: their own record, and the events of others
+    that name them (a badge, a wall post, a peer's help, an account's link).
     """
 
     types: frozenset[str] = frozenset()  # event class names: "Enrolled", "AssessmentSubmitted"…
@@ -62,7 +70,7 @@ class LogFilter:
     def keeps(self, topic: str, event: Any) -> bool:
         if self.types and event_type(topic) not in self.types:
             return False
-        if self.person_ref is not None and event.originator_id != trainee_id(self.person_ref):
+        if self.person_ref is not None and not names_person(event, self.person_ref):
             return False
         if self.cohort_id is not None and getattr(event, "cohort_id", None) != self.cohort_id:
             return False
@@ -76,6 +84,16 @@ class LogFilter:
         if self.recorded_from is not None and recorded < self.recorded_from:
             return False
         return self.recorded_to is None or recorded <= self.recorded_to
+
+
+def names_person(event: Any, person_ref: str) -> bool:
+    """Whether the event is on the person's record or names them in one of its fields."""
+    if event.originator_id == trainee_id(person_ref):
+        return True
+    if any(getattr(event, name, None) == person_ref for name in PERSON_FIELDS):
+        return True
+    links = getattr(event, "links", None)
+    return isinstance(links, dict) and links.get("person_ref") == person_ref
 
 
 def known_event_types() -> frozenset[str]:
@@ -135,6 +153,30 @@ def chain_links(database: Path, positions: Iterable[int]) -> dict[int, str]:
             ):
                 links[position] = bytes(link).hex()
     return links
+
+
+def chain_head(database: Path) -> tuple[int, str] | None:
+    """The log's last chained position and its link (hex), None for an empty log: a
+    reader who quotes it can later check with `tremplin audit verify` that nothing
+    up to it changed."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        row = connection.execute(
+            f"SELECT position, link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
+        ).fetchone()
+    return (int(row[0]), bytes(row[1]).hex()) if row else None
+
+
+def trainees_behind(app: Tremplin, aggregate_ids: Iterable[str]) -> dict[str, str]:
+    """The person_ref of each of these aggregates that is a trainee's record, from its
+    first event (`Trainee.Registered`): the log can name people the read models have
+    not reached yet (an import in progress), and those must not show in clear."""
+    found: dict[str, str] = {}
+    for aggregate_id in set(aggregate_ids):
+        first = app.recorder.select_events(UUID(aggregate_id), lte=1)
+        event = app.mapper.to_domain_event(first[0]) if first else None
+        if isinstance(event, Trainee.Registered):
+            found[aggregate_id] = event.person_ref
+    return found
 
 
 def event_as_dict(

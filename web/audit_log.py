@@ -3,17 +3,15 @@
 For auditors and administrators. Filters: event types, a person, a cohort, a
 range of days on the occurred clock, a range of moments on the recorded clock,
 a range of positions. An auditor without a recorded reason sees people as
-pseudonyms: every value in an event that names a known person (their reference,
-their trainee aggregate's id, wherever it appears: a payload field, an account's
-links, a command's result) becomes their pseudonym, and free text and personal
-details are hidden. Password and key hashes are withheld from everyone.
+pseudonyms, and no personal details or free text (web/log_privacy.py says what
+and why). Password and key hashes are withheld from everyone. Each answer quotes
+the chain head it was read at.
 """
 
 from __future__ import annotations
 
 import asyncio
 import difflib
-from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -28,26 +26,32 @@ from litestar.response import Template
 from domain.accounts import Role
 from domain.application import Tremplin
 from infra.event_log import (
-    HIDDEN,
     LogFilter,
+    chain_head,
     chain_links,
     event_as_dict,
     known_event_types,
     read_log,
+    trainees_behind,
 )
 from projections.store import ViewStore
 from web.access import allow
+from web.log_privacy import Disguise, pseudonymised
 from web.pages import page, principal
 from web.pseudonyms import Pseudonyms
 
 MAX_LIMIT = 500
-# Fields a person wrote or that describe them: hidden from pseudonymous readers.
-PERSONAL_FIELDS = frozenset({"personal", "pseudonym", "display", "reason", "note"})
+
+
+class ChainHead(msgspec.Struct):
+    position: int
+    link: str  # hex: `tremplin audit verify` later shows whether it still holds
 
 
 class LogPage(msgspec.Struct):
     events: list[dict[str, Any]]
     next: int | None  # the `first` of the next page; None when the range is read
+    chain_head: ChainHead | None  # the log's head once the page was read (None: empty log)
     pseudonymised: bool
 
 
@@ -176,36 +180,35 @@ def _page(
             after = position
             break
         rows.append(event_as_dict(position, topic, event, personal=real))
-    links = chain_links(request.app.state.settings.database_path, (r["position"] for r in rows))
+    database = request.app.state.settings.database_path
+    links = chain_links(database, (r["position"] for r in rows))
     for row in rows:
         row["hash"] = links.get(row["position"])
     if not real:
-        pseudonyms: Pseudonyms = request.app.state.pseudonyms
-        stand_ins = pseudonyms.stand_ins(views)
-        rows = [pseudonymised(row, stand_ins) for row in rows]
-    return LogPage(rows, after, not real)
+        disguise = _disguise(app, request.app.state.pseudonyms, views, rows)
+        rows = [pseudonymised(row, disguise) for row in rows]
+    head = chain_head(database)
+    return LogPage(rows, after, ChainHead(*head) if head else None, not real)
 
 
-def pseudonymised(row: dict[str, Any], stand_ins: Mapping[str, str]) -> dict[str, Any]:
-    """The event as a pseudonymous reader sees it: anything naming a known person replaced by
-    their pseudonym, personal fields and free text hidden."""
-    shown: dict[str, Any] = {}
-    for key, value in row.items():
-        if key in PERSONAL_FIELDS and value is not None:
-            shown[key] = HIDDEN
-        else:
-            shown[key] = _stand_in(value, stand_ins)
-    return shown
+def _disguise(
+    app: Tremplin, pseudonyms: Pseudonyms, views: ViewStore, rows: list[dict[str, Any]]
+) -> Disguise:
+    """The people the views know, and the trainees on this page they have not reached yet."""
+    known = pseudonyms.stand_ins(views)
+    unknown = {
+        r["aggregate_id"] for r in rows if _on_a_record(r) and r["aggregate_id"] not in known
+    }
+    late = trainees_behind(app, unknown) if unknown else {}
+    found = {name: pseudonyms.of(ref) for trainee, ref in late.items() for name in (trainee, ref)}
+    return Disguise(pseudonyms.of, {**known, **found})
 
 
-def _stand_in(value: Any, stand_ins: Mapping[str, str]) -> Any:
-    if isinstance(value, str):
-        return stand_ins.get(value, value)
-    if isinstance(value, dict):
-        return pseudonymised(value, stand_ins)
-    if isinstance(value, list):
-        return [_stand_in(item, stand_ins) for item in value]
-    return value
+def _on_a_record(row: dict[str, Any]) -> bool:
+    """Whether the event may be on a trainee's record: `Trainee.…`, or one of the
+    module-level events (learning, coaching, placement) a trainee records."""
+    qualname = str(row["topic"]).partition(":")[2]
+    return "." not in qualname or qualname.startswith("Trainee.")
 
 
 def _utc(moment: datetime | None) -> datetime | None:
