@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -26,20 +28,40 @@ from litestar.exceptions import (
 )
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, HeaderParameter, Parameter
 from litestar.response import Response, ServerSentEvent, ServerSentEventMessage
 
 from domain.accounts import Role
 from projections.job_centres import job_centre_name
-from projections.jobcentre_feed import NAME, SMALL_CELL, FeedEntry, feed_page, summary
+from projections.jobcentre_feed import (
+    COMPLETED,
+    IN_TRAINING,
+    IN_WORK,
+    LEFT_EARLY,
+    NAME,
+    SMALL_CELL,
+    FeedEntry,
+    feed_page,
+    summary,
+)
 from projections.store import ViewStore
 from web.access import allow
 from web.pages import principal
 from web.pwa import CHANGES, KEEP_ALIVE_SECONDS, NO_COMPRESSION
 
 MAX_LIMIT = 500
+# Above any entry id, within SQLite's integers (a larger cursor cannot be compared: 500),
+# and exact as the float JSON Schema writes it (2**63 - 1 would be rounded up).
+MAX_ID = 10**18
+ENTRY_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only: str.isdigit() also takes "²"
 STREAM_PAGE = 200
-RESUME = "last-event-id"
+LAST_EVENT_ID = HeaderParameter(
+    name="Last-Event-ID",
+    required=False,
+    description="The id of the last entry you kept, as `after` (browsers send it themselves"
+    " when they reconnect); it wins over `after`.",
+    examples=[Example(value="1234560")],
+)
 CENTRE = Annotated[
     str,
     Parameter(
@@ -49,6 +71,7 @@ CENTRE = Annotated[
 ]
 AFTER = Parameter(
     ge=0,
+    le=MAX_ID,
     description="The id of the last entry you kept (0: from the start). An empty page gives"
     " the same cursor back: ask again later.",
     examples=[Example(value=0), Example(value=1234560)],
@@ -67,27 +90,115 @@ class FeedPage(msgspec.Struct):
     next_cursor: int  # pass it as `after`; equal to `after` when the page is empty
 
 
+class CohortStatuses(msgspec.Struct):
+    """People of one cohort by where they stand; null: 1 to 4 people, not shown."""
+
+    cohort: str
+    programme: str
+    in_training: int | None
+    completed: int | None
+    left_early: int | None
+    in_work: int | None  # hired or in further training after leaving
+
+
 class Summary(msgspec.Struct):
     jobcentre: str
     name: str
     suppressed_below: int  # a count under this is null: so few people could be named
-    cohorts: list[dict[str, Any]]
+    cohorts: list[CohortStatuses]
 
 
-FEED_EXAMPLE = {
-    "jobcentre": "93-SAINT-DENIS",
-    "entries": [
-        {
-            "id": 1234560,
-            "kind": "progress",
-            "occurred_on": "2017-10-12",
-            "recorded_at": "2017-10-12T16:02:11.204311+00:00",
-            "person": "sim-00042",
-            "cohort": "sim2017-developer-2017-09",
-            "details": {"percent": 50, "steps": 12, "steps_done": 6},
-        }
+class Problem(msgspec.Struct):
+    """A refusal as web/errors.py words it for programs (RFC 9457 style)."""
+
+    type: str
+    status: int
+    detail: str
+
+
+class NotFound(msgspec.Struct):
+    """Litestar's error body, which a 404 keeps (web/errors.py `http_error`)."""
+
+    status_code: int
+    detail: str
+
+
+# The examples are the API's own types, so that they cannot drift from what it sends;
+# and structs, not dicts: litestar drops a dict's None values from the document.
+ENTRY_EXAMPLE = FeedEntry(
+    id=1234560,
+    kind="progress",
+    occurred_on=date(2017, 10, 12),
+    recorded_at=datetime(2017, 10, 12, 16, 2, 11, 204311, tzinfo=UTC),
+    person="sim-2017-0042",
+    cohort="sim2017-developer-2017-09",
+    details={"percent": 50, "steps": 16, "steps_done": 8},
+)
+WITHDRAWN_EXAMPLE = FeedEntry(
+    id=1234601,
+    kind="consent_withdrawn",
+    occurred_on=date(2017, 10, 13),
+    recorded_at=datetime(2017, 10, 13, 9, 30, 0, 512000, tzinfo=UTC),
+    person=None,
+    cohort=None,
+    details={"forget": [1101230, 1187420]},
+)
+FEED_EXAMPLE = FeedPage("93-SAINT-DENIS", [ENTRY_EXAMPLE, WITHDRAWN_EXAMPLE], 1234601)
+SUMMARY_EXAMPLE = Summary(
+    jobcentre="93-SAINT-DENIS",
+    name="Saint-Denis",
+    suppressed_below=SMALL_CELL,
+    cohorts=[
+        CohortStatuses(
+            cohort="sim2017-developer-2017-09",
+            programme="ort-france-2017",
+            in_training=12,
+            completed=7,
+            left_early=None,
+            in_work=0,
+        )
     ],
-    "next_cursor": 1234560,
+)
+STREAM_EXAMPLE = (
+    "id: 1234560\r\nevent: entry\r\ndata: "
+    + msgspec.json.encode(ENTRY_EXAMPLE).decode()
+    + "\r\n\r\n: keep-alive\r\n\r\n"
+)
+PROBLEM = "application/problem+json"
+# What every job-centre operation may answer besides its own responses (400 litestar adds).
+REFUSALS = {
+    401: ResponseSpec(
+        Problem,
+        generate_examples=False,
+        description="No session or key, or a key that is unknown or revoked.",
+        media_type=PROBLEM,
+        examples=[
+            Example(
+                value=Problem("urn:tremplin:error:not-signed-in", 401, "unknown or revoked API key")
+            )
+        ],
+    ),
+    403: ResponseSpec(
+        Problem,
+        generate_examples=False,
+        description="Another centre's code: a centre and its advisers follow their own only.",
+        media_type=PROBLEM,
+        examples=[
+            Example(
+                value=Problem(
+                    "urn:tremplin:error:forbidden",
+                    403,
+                    "this caller follows job centre 93-SAINT-DENIS only",
+                )
+            )
+        ],
+    ),
+    404: ResponseSpec(
+        NotFound,
+        generate_examples=False,
+        description="No job centre is registered with this code (as an administrator asks).",
+        examples=[Example(value=NotFound(404, "there is no job centre 00-NOWHERE"))],
+    ),
 }
 
 
@@ -101,10 +212,12 @@ class JobcentreController(Controller):
         responses={
             200: ResponseSpec(
                 FeedPage,
+                generate_examples=False,
                 description="Entries after `after`, oldest first.",
-                examples=[Example(summary="A page of one entry", value=FEED_EXAMPLE)],
+                examples=[Example(summary="A milestone, then a withdrawal", value=FEED_EXAMPLE)],
             ),
             304: ResponseSpec(None, description="The page has not changed (`If-None-Match`)."),
+            **REFUSALS,
         },
     )
     async def feed(
@@ -135,7 +248,18 @@ class JobcentreController(Controller):
         "/{code:str}/feed/stream",
         summary="The same feed, live, as server-sent events (resume with Last-Event-ID)",
         opt={**allow(Role.JOBCENTRE, Role.ADMIN), NO_COMPRESSION: True},
-        responses={406: ResponseSpec(None, description="Ask with Accept: text/event-stream.")},
+        responses={
+            200: ResponseSpec(
+                str,
+                generate_examples=False,
+                description="Events `entry` (id: the entry's id; data: the entry as in the feed)"
+                " and comment lines that keep the connection open. It does not end.",
+                media_type="text/event-stream",
+                examples=[Example(summary="An entry, then a keep-alive", value=STREAM_EXAMPLE)],
+            ),
+            406: ResponseSpec(None, description="Ask with Accept: text/event-stream."),
+            **REFUSALS,
+        },
     )
     async def stream(
         self,
@@ -144,6 +268,7 @@ class JobcentreController(Controller):
         channels: NamedDependency[ChannelsPlugin],
         code: FromPath[CENTRE],
         after: Annotated[int, AFTER] = 0,
+        last_event_id: Annotated[str | None, LAST_EVENT_ID] = None,
     ) -> Response[bytes] | ServerSentEvent:
         """Each entry is an event `entry` whose id is the entry's id and whose data is the
         entry as in the feed. Reconnecting with `Last-Event-ID` (browsers do it
@@ -152,9 +277,9 @@ class JobcentreController(Controller):
         if "text/event-stream" not in request.headers.get("accept", ""):
             return Response(b"an event stream: Accept: text/event-stream", status_code=406)
         _may_follow(request, views, code)
-        resume = request.headers.get(RESUME, "").strip()
+        resume = (last_event_id or "").strip()
         if resume:
-            if not resume.isdigit():
+            if not ENTRY_ID.fullmatch(resume) or int(resume) > MAX_ID:
                 raise ValidationException(f"Last-Event-ID: {resume!r} is not an entry id")
             after = int(resume)
         return ServerSentEvent(live_feed(channels, views, code, after))
@@ -163,6 +288,17 @@ class JobcentreController(Controller):
         "/{code:str}/summary",
         summary="People referred by the centre per cohort and status (small counts hidden)",
         opt=allow(Role.JOBCENTRE, Role.ADMIN),
+        responses={
+            200: ResponseSpec(
+                Summary,
+                generate_examples=False,
+                description="One row per cohort with people the centre referred who consent.",
+                examples=[
+                    Example(summary="One cohort, a small cell hidden", value=SUMMARY_EXAMPLE)
+                ],
+            ),
+            **REFUSALS,
+        },
     )
     async def summary(
         self,
@@ -175,7 +311,15 @@ class JobcentreController(Controller):
         to 4 is `null` (so few people could be recognised); 0 is shown."""
         name = _may_follow(request, views, code)
         cohorts = [
-            {"cohort": c.cohort, "programme": c.programme, **c.counts} for c in summary(views, code)
+            CohortStatuses(
+                c.cohort,
+                c.programme,
+                in_training=c.counts[IN_TRAINING],
+                completed=c.counts[COMPLETED],
+                left_early=c.counts[LEFT_EARLY],
+                in_work=c.counts[IN_WORK],
+            )
+            for c in summary(views, code)
         ]
         return Summary(code, name, SMALL_CELL, cohorts)
 
