@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -32,6 +32,7 @@ from litestar.params import FromPath, HeaderParameter, Parameter
 from litestar.response import Response, ServerSentEvent, ServerSentEventMessage
 
 from domain.accounts import Role
+from domain.application import Tremplin
 from projections.job_centres import job_centre_name
 from projections.jobcentre_feed import (
     COMPLETED,
@@ -45,7 +46,7 @@ from projections.jobcentre_feed import (
     summary,
 )
 from projections.store import ViewStore
-from web.access import allow
+from web.access import allow, session_still_valid
 from web.pages import principal
 from web.pwa import CHANGES, KEEP_ALIVE_SECONDS, NO_COMPRESSION
 
@@ -240,7 +241,7 @@ class JobcentreController(Controller):
         body = msgspec.json.encode(FeedPage(code, entries, entries[-1].id if entries else after))
         etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-        if etag in _tags(request.headers.get("if-none-match", "")):
+        if _matches(request.headers.get("if-none-match", ""), etag):
             return Response(None, status_code=304, headers=headers)
         return Response(body, media_type="application/json", headers=headers)
 
@@ -282,7 +283,7 @@ class JobcentreController(Controller):
             if not ENTRY_ID.fullmatch(resume) or int(resume) > MAX_ID:
                 raise ValidationException(f"Last-Event-ID: {resume!r} is not an entry id")
             after = int(resume)
-        return ServerSentEvent(live_feed(channels, views, code, after))
+        return ServerSentEvent(live_feed(channels, views, code, after, _still_allowed(request)))
 
     @get(
         "/{code:str}/summary",
@@ -336,14 +337,45 @@ def _may_follow(request: Request[Any, Any, Any], views: ViewStore, code: str) ->
     return name
 
 
-def _tags(header: str) -> set[str]:
-    return {tag.strip() for tag in header.split(",") if tag.strip()}
+def _matches(header: str, etag: str) -> bool:
+    """`If-None-Match` as RFC 9110 reads it for a GET: `*`, or any listed tag compared
+    weakly (`W/"x"` matches `"x"`)."""
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+    return "*" in tags or etag in tags
+
+
+def _still_allowed(request: Request[Any, Any, Any]) -> Callable[[], bool]:
+    """Whether the caller who opened a stream may still read it: the key not revoked; the
+    account not disabled, signed out everywhere or otherwise ended (as the guard checks)."""
+    app: Tremplin = request.app.state.tremplin
+    who = principal(request)
+    if who.key_id is not None:
+        key_id = who.key_id
+
+        def key_valid() -> bool:
+            key = app.api_key(key_id)
+            return key is not None and not key.revoked
+
+        return key_valid
+    account_id, session = who.account_id, dict(request.session)
+
+    def session_valid() -> bool:
+        account = app.account_by_id(account_id) if account_id else None
+        return account is not None and session_still_valid(app, account, session)
+
+    return session_valid
 
 
 async def live_feed(
-    channels: ChannelsPlugin, views: ViewStore, code: str, after: int
+    channels: ChannelsPlugin,
+    views: ViewStore,
+    code: str,
+    after: int,
+    still_allowed: Callable[[], bool] = lambda: True,
 ) -> AsyncIterator[ServerSentEventMessage]:
-    """Every entry after `after`, then each new one as the feed view commits it."""
+    """Every entry after `after`, then each new one as the feed view commits it; the stream
+    ends, before sending anything more, once its caller is no longer allowed (a key
+    revoked, an account disabled or signed out everywhere)."""
     arrived = asyncio.Event()
 
     async def note(payload: bytes) -> None:
@@ -356,6 +388,8 @@ async def live_feed(
     ):
         while True:
             arrived.clear()  # before reading: a commit after this wakes the wait below
+            if not await asyncio.to_thread(still_allowed):
+                return
             page = await asyncio.to_thread(feed_page, views, code, after, STREAM_PAGE)
             for entry in page:
                 after = entry.id
@@ -367,4 +401,6 @@ async def live_feed(
             try:
                 await asyncio.wait_for(arrived.wait(), KEEP_ALIVE_SECONDS)
             except TimeoutError:
+                if not await asyncio.to_thread(still_allowed):
+                    return
                 yield ServerSentEventMessage(comment="keep-alive", data=None)

@@ -231,3 +231,13 @@ def _counts(views: str, code: str) -> dict[tuple[str, str], int]:
     for cohort, status, count in rows:
         counts[(cohort, status)] = count
     return counts
+
+
+def test_if_none_match_takes_weak_tags_and_a_star(data_dir: Path, cast: Cast) -> None:
+    for client in serve(data_dir):
+        client.headers["authorization"] = f"Bearer {cast.jobcentre_key}"
+        url = f"/api/jobcentres/{cast.jobcentre}/feed"
+        etag = client.get(url).headers["etag"]
+        for header in (f"W/{etag}", "*", f'"other", {etag}'):
+            assert client.get(url, headers={"if-none-match": header}).status_code == 304
+        assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200

@@ -29,6 +29,7 @@ from served import serve
 import web.jobcentres
 from domain.application import Tremplin
 from domain.values import ConsentScope, PersonalDetails
+from infra.credentials import parse_api_key
 from projections.jobcentre_feed import MILESTONES
 
 Entry = dict[str, Any]
@@ -63,6 +64,7 @@ class EventStream:
         self.asked = False
         self.status = 0
         self.received = b""
+        self.ended = False  # the app sent the last of the body (it ended the stream itself)
         self.closed: anyio.Event | None = None
         self.running: Future[None] | None = None
 
@@ -129,6 +131,7 @@ class EventStream:
             self.status = message["status"]
         elif message["type"] == "http.response.body":
             self.received += message.get("body", b"")
+            self.ended = not message.get("more_body", False)
 
 
 @pytest.fixture
@@ -243,3 +246,24 @@ def test_the_stream_refuses_what_it_cannot_serve(centre: TestClient[Litestar], c
     refused = centre.get(f"/api/jobcentres/{other}/feed/stream", headers=events)
     assert refused.status_code == 403
     assert refused.json()["detail"] == f"this caller follows job centre {cast.jobcentre} only"
+
+
+def test_an_open_stream_ends_when_its_key_is_revoked(
+    own_centre: TestClient[Litestar], cast: Cast
+) -> None:
+    code = cast.jobcentre
+    feed = the_feed(own_centre, code)
+    tremplin: Tremplin = own_centre.app.state.tremplin
+    parsed = parse_api_key(cast.jobcentre_key)
+    assert parsed is not None
+    with EventStream(own_centre, code) as stream:
+        assert stream.entries(len(feed)) == feed
+        tremplin.revoke_api_key(parsed[0])
+        tremplin.register_trainee(PERSON, PersonalDetails(), code, occurred_on=DAY)
+        tremplin.give_consent(PERSON, ConsentScope.SHARE_WITH_JOBCENTRE, occurred_on=DAY)
+        tremplin.enrol(PERSON, "ort-france-2017", COHORT, occurred_on=DAY)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not stream.ended:  # the app ends the response itself…
+            assert time.monotonic() < deadline, "the stream went on after its key was revoked"
+            time.sleep(0.01)
+        assert len(stream.events()) == len(feed)  # …and sent nothing after the revocation
