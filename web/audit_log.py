@@ -41,6 +41,7 @@ from web.pages import page, principal
 from web.pseudonyms import Pseudonyms
 
 MAX_LIMIT = 500
+MAX_POSITION = 10**18  # below SQLite's largest row id, and exact as a JSON schema number
 
 
 class ChainHead(msgspec.Struct):
@@ -70,8 +71,8 @@ class AuditLogController(Controller):
         occurred_to: FromQuery[date | None] = None,
         recorded_from: FromQuery[datetime | None] = None,
         recorded_to: FromQuery[datetime | None] = None,
-        first: Annotated[int, Parameter(ge=1)] = 1,
-        last: Annotated[int | None, Parameter(ge=1)] = None,
+        first: Annotated[int, Parameter(ge=1, le=MAX_POSITION)] = 1,
+        last: Annotated[int | None, Parameter(ge=1, le=MAX_POSITION)] = None,
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = 100,
     ) -> LogPage:
         """Up to `limit` events (at most 500) in log order; `next` continues the scan.
@@ -98,8 +99,8 @@ class AuditLogController(Controller):
         occurred_to: FromQuery[date | None] = None,
         recorded_from: FromQuery[datetime | None] = None,
         recorded_to: FromQuery[datetime | None] = None,
-        first: Annotated[int, Parameter(ge=1)] = 1,
-        last: Annotated[int | None, Parameter(ge=1)] = None,
+        first: Annotated[int, Parameter(ge=1, le=MAX_POSITION)] = 1,
+        last: Annotated[int | None, Parameter(ge=1, le=MAX_POSITION)] = None,
     ) -> Template:
         selection = _selection(
             request, views, types, person, cohort, occurred_from, occurred_to,
@@ -151,6 +152,12 @@ def _selection(
         raise ValidationException(f"last: {last} is before first ({first})")
     if occurred_from and occurred_to and occurred_to < occurred_from:
         raise ValidationException("occurred_to: before occurred_from")
+    recorded_from, recorded_to = (
+        _utc("recorded_from", recorded_from),
+        _utc("recorded_to", recorded_to),
+    )
+    if recorded_from and recorded_to and recorded_to < recorded_from:
+        raise ValidationException("recorded_to: before recorded_from")
     reference = person
     if person is not None and not principal(request).sees_real_ids():
         pseudonyms: Pseudonyms = request.app.state.pseudonyms
@@ -163,8 +170,8 @@ def _selection(
         last,
         occurred_from,
         occurred_to,
-        _utc(recorded_from),
-        _utc(recorded_to),
+        recorded_from,
+        recorded_to,
     )
 
 
@@ -211,7 +218,11 @@ def _on_a_record(row: dict[str, Any]) -> bool:
     return "." not in qualname or qualname.startswith("Trainee.")
 
 
-def _utc(moment: datetime | None) -> datetime | None:
+def _utc(field: str, moment: datetime | None) -> datetime | None:
+    """A moment as UTC (read as UTC without a zone); one beyond the calendar is a 400."""
     if moment is None:
         return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (OverflowError, ValueError):
+        raise ValidationException(f"{field}: {moment.isoformat()} is out of range") from None

@@ -181,6 +181,13 @@ def test_bad_filters_are_named(admin: TestClient[Litestar]) -> None:
         ({"type": "Enroled"}, "Enrolled"),
         ({"first": 10, "last": 5}, "last"),
         ({"limit": 501}, "limit"),
+        ({"first": "99999999999999999999999"}, "first"),
+        ({"last": "99999999999999999999999"}, "last"),
+        ({"recorded_from": "9999-12-31T23:59:59-05:00"}, "recorded_from"),
+        (
+            {"recorded_from": "2026-12-02T00:00:00", "recorded_to": "2026-12-01T00:00:00"},
+            "recorded_to",
+        ),
     ):
         answer = admin.get("/api/audit/log", params=params)
         assert answer.status_code == 400, params
