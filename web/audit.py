@@ -78,10 +78,12 @@ class AuditPages(Controller):
         compare_definitions: FromQuery[str | None] = None,
     ) -> Template:
         """The figures on a day; with `compare_as_of` or `compare_definitions`, what moves."""
-        codes = [p.code for p in programmes(views)]
-        asked = _asked(
-            views, programme or (codes[0] if codes else ""), as_of, known_at, definitions
-        )
+        known = programmes(views)
+        if not known:
+            raise NotFound("no programme has been launched yet")
+        codes = [p.code for p in known]
+        largest = max(known, key=lambda p: p.enrolled).code  # the one an auditor comes for
+        asked = _asked(views, programme or largest, as_of, known_at, definitions)
         versions = [asked.definitions]
         if compare_definitions:
             versions.append(_version(compare_definitions, "compare_definitions"))
