@@ -173,6 +173,7 @@ class DefinitionSet:
     definitions: tuple[FigureDefinition, ...]
     rules: Rules
     sealed: str
+    change_fr: str = ""  # the same sentence in French, for the auditor's page
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -205,6 +206,8 @@ VERSIONS = (
         ),
         Rules(six_months_over=SixMonthsOver.LEAVERS),
         sealed="4eaeb2ab2197f6caac7620fe2a6155d3856b68d7c48dc765fca0846c242704a5",
+        change_fr="Première version : six chiffres qui comptent des personnes, à leur dernière"
+        " sortie, sur l'horloge des faits.",
     ),
     # The pledge promises "re-insertion in the job market of at least 89% of the people
     # trained": a leaver who did not complete is outside that promise.
@@ -223,6 +226,8 @@ VERSIONS = (
         ),
         Rules(six_months_over=SixMonthsOver.TRAINED),
         sealed="750f97a07881986d4da18cbfad4253651fdc91b668b79f337c7172b7eb8b941e",
+        change_fr="Le chiffre à six mois compte les personnes formées sorties (au moins une"
+        " formation achevée), comme les 89 % de l'engagement, et non plus toutes les sorties.",
     ),
 )
 CURRENT = VERSIONS[-1]

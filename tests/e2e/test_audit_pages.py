@@ -71,6 +71,7 @@ def test_the_desk_shows_the_figures_of_the_day_under_the_version_asked(
     trained = figures["completed"]["value"]
     assert f"<td>{trained}</td>" in page.text
     assert f"<code>{V1}</code>" in page.text
+    assert "Première version : six chiffres" in page.text  # what the version changed, in French
     assert "Identifiants pseudonymisés." in page.text
     assert "/api/audit/pack?programme=ort-france-2017&amp;as_of=2018-06-30" in page.text
 
