@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from infra.sqlite_log import CHAIN_TABLE, GENESIS, link
+from infra.sqlite_log import CHAIN_TABLE, GENESIS, as_bytes, link
 
 PAGE = 5000
 
@@ -27,19 +27,23 @@ def verify(database: Path) -> ChainReport:
         previous, checked, head = GENESIS, 0, 0
         while True:
             rows = connection.execute(
-                "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, c.link"
+                "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state,"
+                " c.salt, c.link"
                 f" FROM stored_events e LEFT JOIN {CHAIN_TABLE} c ON c.position = e.rowid"
                 " WHERE e.rowid > ? ORDER BY e.rowid LIMIT ?",
                 (head, PAGE),
             ).fetchall()
-            for position, originator, version, topic, state, stored in rows:
+            for position, originator, version, topic, state, salt, stored in rows:
                 if position != head + 1:
                     return ChainReport(checked, head, previous.hex(), head + 1, "missing event")
-                previous = link(previous, position, originator, version, topic, _bytes(state))
                 if stored is None:
                     return ChainReport(checked, head, previous.hex(), position, "missing link")
-                if bytes(stored) != previous:
+                following = link(
+                    previous, bytes(salt), position, originator, version, topic, as_bytes(state)
+                )
+                if bytes(stored) != following:
                     return ChainReport(checked, head, previous.hex(), position, "link differs")
+                previous = following
                 checked, head = checked + 1, position
             if len(rows) < PAGE:
                 break
@@ -59,8 +63,3 @@ def link_at(database: Path, position: int) -> str | None:
             f"SELECT link FROM {CHAIN_TABLE} WHERE position = ?", (position,)
         ).fetchone()
     return bytes(row[0]).hex() if row else None
-
-
-def _bytes(state: bytes | str) -> bytes:
-    """An event's bytes; one edited as text by hand comes back as text."""
-    return state if isinstance(state, bytes) else str(state).encode()

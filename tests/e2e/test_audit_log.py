@@ -24,7 +24,7 @@ from web_session import form_token, signed_in
 from domain.ids import account_id, trainee_id
 from infra.cli import main
 from infra.event_log import HIDDEN, LogFilter
-from infra.sqlite_log import CHAIN_TABLE
+from infra.sqlite_log import CHAIN_TABLE, link, unsalted_link
 
 COHORT = "sim2017-developer-2017-09"
 REFERENCE = re.compile(r"\b(sim-\d{4}-\d{4}|oulad-\d+)\b")
@@ -44,7 +44,8 @@ def admin(data_dir: Path, cast: Cast) -> Iterator[TestClient[Litestar]]:
 
 def links(data_dir: Path) -> dict[int, str]:
     with sqlite3.connect(data_dir / "tremplin.sqlite") as log:
-        return {p: bytes(link).hex() for p, link in log.execute(f"SELECT * FROM {CHAIN_TABLE}")}
+        rows = log.execute(f"SELECT position, link FROM {CHAIN_TABLE}")
+        return {position: bytes(link).hex() for position, link in rows}
 
 
 def read_all(client: TestClient[Litestar], **params: Any) -> list[dict[str, Any]]:
@@ -125,6 +126,33 @@ def test_an_auditor_sees_pseudonyms_and_no_personal_data(
     ):
         assert clear not in everything
     assert everything.count('"anon-') > 1000  # the people are there, disguised
+
+
+def test_a_link_confirms_no_guess_of_who_an_event_is_about(
+    auditor: TestClient[Litestar], data_dir: Path
+) -> None:
+    """Links are shown beside pseudonymised events: without the salt, an auditor could
+    hash each possible reference until one gave the link. Even the right guess fails."""
+    (enrolled,) = auditor.get("/api/audit/log", params={"type": "Enrolled", "limit": 1}).json()[
+        "events"
+    ]
+    position = enrolled["position"]
+    (before,) = auditor.get(
+        "/api/audit/log", params={"first": position - 1, "last": position - 1}
+    ).json()["events"]
+    with sqlite3.connect(data_dir / "tremplin.sqlite") as log:
+        originator, version, topic, state, salt = log.execute(
+            "SELECT e.originator_id, e.originator_version, e.topic, e.state, c.salt"
+            f" FROM stored_events e JOIN {CHAIN_TABLE} c ON c.position = e.rowid"
+            " WHERE e.rowid = ?",
+            (position,),
+        ).fetchone()
+    previous, shown = bytes.fromhex(before["hash"]), enrolled["hash"]
+    # Every byte the guesser needs, right: the link still does not say so.
+    guess = unsalted_link(previous, position, originator, version, topic, state)
+    assert guess.hex() != shown
+    # The salt, kept in the database, is what completes it.
+    assert link(previous, salt, position, originator, version, topic, state).hex() == shown
 
 
 def test_a_pseudonym_finds_every_event_naming_the_person(

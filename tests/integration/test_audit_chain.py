@@ -7,13 +7,14 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from log_givens import app_at, given_a_cohort_and_a_person
 
 from domain.values import PersonalDetails
 from infra.audit_chain import verify
 from infra.cli import main
-from infra.sqlite_log import CHAIN_TABLE
+from infra.sqlite_log import CHAIN_TABLE, GENESIS, unsalted_link
 
 
 def audit_verify(folder: Path) -> tuple[int, str]:
@@ -81,3 +82,50 @@ def test_a_log_older_than_the_chain_is_chained_at_its_next_write(tmp_path: Path)
     app.close()
     assert verify(tmp_path / "tremplin.sqlite").broken_at is None
     assert verify(tmp_path / "tremplin.sqlite").events == head
+
+
+def unsalted(log: sqlite3.Connection) -> None:
+    """Rewrite the chain as Tremplin wrote it before salts (no salt column)."""
+    log.execute(f"DROP TABLE {CHAIN_TABLE}")
+    log.execute(f"CREATE TABLE {CHAIN_TABLE} (position INTEGER PRIMARY KEY, link BLOB NOT NULL)")
+    previous = GENESIS
+    rows = log.execute(
+        "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events"
+        " ORDER BY rowid"
+    ).fetchall()
+    for position, originator, version, topic, state in rows:
+        previous = unsalted_link(previous, position, originator, version, topic, state)
+        log.execute(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", (position, previous))
+
+
+def test_a_chain_without_salts_is_checked_then_salted_at_the_next_start(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    head = app.recorder.max_notification_id()
+    app.close()
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        unsalted(log)
+    app_at(tmp_path).close()  # a start, no write
+    report = verify(tmp_path / "tremplin.sqlite")
+    assert (report.events, report.broken_at) == (head, None)
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        salts = [bytes(s) for (s,) in log.execute(f"SELECT salt FROM {CHAIN_TABLE}")]
+    assert len(salts) == head
+    assert len(set(salts)) == head  # one of its own for each event
+    assert {len(s) for s in salts} == {16}
+
+
+def test_a_broken_chain_without_salts_is_not_replaced(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    app.close()
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        unsalted(log)
+        log.execute(
+            "UPDATE stored_events SET state = replace(state, 'dev-1', 'dev-2') WHERE rowid = 2"
+        )
+    with pytest.raises(RuntimeError, match="broken at position 2"):
+        app_at(tmp_path)
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        columns = [row[1] for row in log.execute(f"PRAGMA table_info({CHAIN_TABLE})")]
+    assert columns == ["position", "link"]  # the evidence is kept
