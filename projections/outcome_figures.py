@@ -41,7 +41,7 @@ class Figure(msgspec.Struct, frozen=True):
 
 
 class PartFigure(msgspec.Struct, frozen=True):
-    value: int
+    value: int | None  # None: a small cell withheld from a reader of published figures
     rate: float | None
     denominator: int | None
 
@@ -153,7 +153,7 @@ def _report(reading: _Reading, definitions: DefinitionSet) -> OutcomeReport:
         figures={
             d.key: Figure(
                 d.unit.value,
-                totals[d.key].value,
+                totals[d.key].value or 0,  # counted here, never withheld
                 totals[d.key].rate,
                 reading.targets.get(d.target) if d.target else None,
                 totals[d.key].denominator,
@@ -162,6 +162,35 @@ def _report(reading: _Reading, definitions: DefinitionSet) -> OutcomeReport:
         },
         by_cohort=_by_cohort(reading, assessed, definitions),
         breakdowns=breakdowns,
+    )
+
+
+SMALL_CELL = 5  # parts counting fewer people than this are withheld from published figures
+WITHHELD = PartFigure(None, None, None)
+
+
+def published(report: OutcomeReport) -> OutcomeReport:
+    """The figures for readers who may not see every person counted (mentors, job
+    centres): the programme's totals whole, but no breakdown by job centre — a centre
+    would learn about the people it referred who did not consent (its summary counts the
+    consenting ones) — and every part of a cohort or breakdown counting 1 to 4 people,
+    in its value or its denominator, withheld."""
+
+    def part(figure: PartFigure) -> PartFigure:
+        small = [n for n in (figure.value, figure.denominator) if n and n < SMALL_CELL]
+        return WITHHELD if small else figure
+
+    def parts(group: Parts) -> Parts:
+        return {key: part(figure) for key, figure in group.items()}
+
+    return msgspec.structs.replace(
+        report,
+        by_cohort={cohort: parts(group) for cohort, group in report.by_cohort.items()},
+        breakdowns={
+            dimension: {value: parts(group) for value, group in groups.items()}
+            for dimension, groups in report.breakdowns.items()
+            if dimension != "job_centre"
+        },
     )
 
 

@@ -23,13 +23,14 @@ from domain.errors import NotFound
 from projections.catalogue import ProgrammeSummary, programmes
 from projections.leaderboard import Entry, around, cohort_scope, programme_scope, top
 from projections.learner_paths import EnrolmentPath, path_of
-from projections.outcome_figures import Evidence, OutcomeReport, evidence, figures
+from projections.outcome_figures import Evidence, OutcomeReport, evidence, figures, published
 from projections.store import ViewStore
 from web.access import EVERY_ROLE, Principal, allow, may_see_person
 from web.definitions import definitions_asked
 from web.pages import principal
 from web.pseudonyms import Pseudonyms
 
+SEE_EVERY_PERSON = frozenset({Role.TRAINER, Role.AUDITOR, Role.ADMIN})  # figures unpublished
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MAX_LIMIT = 100
 
@@ -50,6 +51,7 @@ class ProgrammeController(Controller):
     )
     async def outcomes(
         self,
+        request: Request[Any, Any, Any],
         views: NamedDependency[ViewStore],
         programme_id: FromPath[str],
         as_of: FromQuery[date | None] = None,
@@ -58,10 +60,14 @@ class ProgrammeController(Controller):
     ) -> OutcomeReport:
         """Figures as the programme stood in the world on `as_of` (occurred clock, default
         today), from what was recorded by `known_at` (recorded clock, default now), counted
-        under the `definitions` version asked (default the current one)."""
+        under the `definitions` version asked (default the current one). Mentors and job
+        centres get the published figures: no breakdown by job centre, and parts of
+        cohorts and breakdowns counting 1 to 4 people withheld (`null`)."""
         version = definitions_asked(definitions)
         simulated = _programme(views, programme_id).simulated
         report = figures(views, programme_id, as_of, _utc(known_at), version)
+        if not principal(request).roles & SEE_EVERY_PERSON:
+            report = published(report)
         return msgspec.structs.replace(report, simulated=simulated)
 
     @get(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from access_givens import PASSWORD, Cast
@@ -115,6 +116,39 @@ def test_a_jobcentre_key_reads_only_its_own_consenting_people(
     app.headers["authorization"] = f"Bearer {cast.jobcentre_key}"
     assert (path_status(app, cast.own), path_status(app, cast.other)) == (200, 404)
     assert app.get(f"/api/programmes/{ORT}/outcomes/completed/evidence").status_code == 403
+
+
+def cells(report: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Every part figure of a report, by (scope, part, figure)."""
+    scopes = {"by_cohort": report["by_cohort"], **report["breakdowns"]}
+    return {
+        (scope, part, key): figure
+        for scope, groups in scopes.items()
+        for part, figures in groups.items()
+        for key, figure in figures.items()
+    }
+
+
+def test_a_jobcentre_reads_published_figures_without_small_cells(
+    app: TestClient[Litestar], cast: Cast
+) -> None:
+    app.headers["authorization"] = f"Bearer {cast.auditor_key}"
+    whole = app.get(f"/api/programmes/{ORT}/outcomes", params={"as_of": "2018-12-31"}).json()
+    app.headers["authorization"] = f"Bearer {cast.jobcentre_key}"
+    shown = app.get(f"/api/programmes/{ORT}/outcomes", params={"as_of": "2018-12-31"}).json()
+    assert shown["figures"] == whole["figures"]  # the programme's totals, whole
+    assert "job_centre" in whole["breakdowns"]
+    assert "job_centre" not in shown["breakdowns"]  # its own people: the summary
+    full, published = cells(whole), cells(shown)
+    assert published.keys() == {k for k in full if k[0] != "job_centre"}
+    withheld = [k for k, figure in published.items() if figure["value"] is None]
+    assert withheld  # this small programme has small cells
+    for key, figure in published.items():
+        counts = [n for n in (full[key]["value"], full[key]["denominator"]) if n]
+        if any(n < 5 for n in counts):
+            assert figure == {"value": None, "rate": None, "denominator": None}, key
+        else:
+            assert figure == full[key], key
 
 
 @pytest.mark.parametrize(
