@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 import msgspec
 
-from domain.errors import NotFound
+from domain.accounts import DISCLOSURE_LASTS
+from domain.errors import DomainError, NotFound
 from infra.audit_chain import link_at, verify
 from infra.audit_replay import Replay, replay
 from infra.cli_context import load_settings, open_application
@@ -173,8 +174,11 @@ def audit_replay(
 @click.option(
     "--with-references",
     is_flag=True,
-    help="Real person references in the evidence (pseudonyms by default).",
+    help="Real person references in the evidence (pseudonyms by default); needs"
+    " --auditor and --reason, recorded in the log as that auditor's reason.",
 )
+@click.option("--auditor", help="The auditor account (e-mail) the references are for.")
+@click.option("--reason", help="Why the references are needed (10 characters or more).")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def audit_export(
     as_of: datetime,
@@ -183,14 +187,28 @@ def audit_export(
     definitions: str | None,
     lang: str,
     with_references: bool,
+    auditor: str | None,
+    reason: str | None,
     out: Path,
 ) -> None:
     """Write the audit pack (zip) for a date: figures, definitions, evidence, chain head,
     and a printable report."""
+    if with_references and not (auditor and reason):
+        missing = "--auditor" if not auditor else "--reason"
+        raise click.UsageError(
+            f"{missing} : les références réelles ne sortent que pour un compte d'auditeur"
+            " et avec une raison, enregistrée dans le journal"
+        )
     settings = load_settings()
     app = open_application(existing=True)
     views = ViewStore(settings.views_path)
     try:
+        if with_references and auditor and reason:
+            until = datetime.now(UTC) + DISCLOSURE_LASTS
+            try:
+                app.record_disclosure_reason(auditor, reason, until)
+            except DomainError as error:
+                raise click.ClickException(str(error)) from None
         ReadModels(app, views, every_projection(app), policies=False).catch_up()
         asked = PackRequest(
             as_of.date(),

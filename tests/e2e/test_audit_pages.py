@@ -254,3 +254,42 @@ def test_a_pack_is_checked_against_the_log_and_refused_from_an_altered_one(
     assert again.exit_code == 1
     assert "the log's hash chain is broken" in again.output
     assert not (tmp_path / "again.zip").exists()
+
+
+def test_real_references_leave_the_command_line_only_with_a_reason_recorded_in_the_log(
+    own_data_dir: Path, tmp_path: Path, cast: Cast
+) -> None:
+    env = {"TREMPLIN_DATA_DIR": str(own_data_dir)}
+    out = tmp_path / "named.zip"
+    base = ["audit", "export", "--as-of", AS_OF, "--programme", PROGRAMME, "--with-references"]
+
+    def reasons() -> list[dict[str, str]]:
+        listed = CliRunner().invoke(
+            main, ["events", "--type", "DisclosureReasonRecorded", "--json"], env=env
+        )
+        return [json.loads(line) for line in listed.stdout.splitlines()]
+
+    before = reasons()
+    unsaid = CliRunner().invoke(
+        main, [*base, "--auditor", cast.emails["auditor"], str(out)], env=env
+    )
+    assert unsaid.exit_code == 2
+    assert "--reason" in unsaid.output
+    not_an_auditor = CliRunner().invoke(
+        main,
+        [*base, "--auditor", cast.emails["trainer"], "--reason", "Contrôle FSE, lot 3", str(out)],
+        env=env,
+    )
+    assert not_an_auditor.exit_code == 1
+    assert "auditor" in not_an_auditor.output
+    assert not out.exists()
+    assert reasons() == before  # nothing recorded from a refused request
+    reason = ["--auditor", cast.emails["auditor"], "--reason", "Contrôle FSE, lot 3"]
+    named = CliRunner().invoke(main, [*base, *reason, str(out)], env=env)
+    assert named.exit_code == 0, named.output
+    (recorded,) = reasons()[len(before) :]
+    assert recorded["reason"] == "Contrôle FSE, lot 3"
+    with zipfile.ZipFile(out) as pack:
+        enrolled = pack.read(f"{PROGRAMME}/evidence/enrolled.csv").decode()
+    assert "sim-2017-" in enrolled
+    assert "anon-" not in enrolled
