@@ -7,8 +7,11 @@ milestone (25, 50, 75, 100% of the path's steps), a certification passed, left
 (with the reason), hired or entered further training, the six-month follow-up.
 Nothing is written while the consent is withdrawn. When it is withdrawn, a
 `consent_withdrawn` entry lists the ids of the earlier entries the centre should
-forget (and names nobody), and those entries are served without the person or
-details from then on (`feed_page`).
+forget (and names nobody), and those entries are served without the person, cohort or
+details from then on, for good: a consent given again starts afresh with new entries
+(`enrolled` for each running enrolment) and never shows the forgotten ones again
+(`feed_page` hides every entry below a later notice of the same person, so the rule
+needs no state beyond the entries themselves and a rebuild gives the same answer).
 
 Entry ids follow the log: `position × 10 + n` for the n-th entry an event gives
 (a passed certification gives a milestone and a certification). The runner
@@ -305,16 +308,23 @@ class FeedEntry:
     #            six_month_outcome | consent_withdrawn
     occurred_on: date
     recorded_at: datetime
-    person: str | None  # None once the person withdrew consent (and in consent_withdrawn)
+    # None if the person withdrew consent after the entry was written, whatever they
+    # consent to since (and in consent_withdrawn)
+    person: str | None
     cohort: str | None
-    details: dict[str, Any] | None  # None once the person withdrew consent
+    details: dict[str, Any] | None  # None when person is (a notice keeps its ids to forget)
 
 
 def feed_page(store: ViewStore, jobcentre: str, after: int, limit: int) -> list[FeedEntry]:
     """Up to `limit` entries of the centre after the id `after`, in log order."""
     rows = store.query(
         "SELECT e.id, e.kind, e.occurred_on, e.recorded_at, e.cohort_id, e.details,"
-        " p.person_ref, p.consenting FROM jobcentre_feed_entries e"
+        " p.person_ref, p.consenting,"
+        # Forgotten: a later notice of the same person told the centre to forget it (each
+        # notice lists every earlier entry of theirs); a consent given since changes nothing.
+        " EXISTS (SELECT 1 FROM jobcentre_feed_entries w WHERE w.trainee_id = e.trainee_id"
+        "  AND w.kind = 'consent_withdrawn' AND w.id > e.id) AS forgotten"
+        " FROM jobcentre_feed_entries e"
         " JOIN jobcentre_feed_people p ON p.trainee_id = e.trainee_id"
         " WHERE e.jobcentre = ? AND e.id > ? ORDER BY e.id LIMIT ?",
         (jobcentre, after, limit),
@@ -324,7 +334,7 @@ def feed_page(store: ViewStore, jobcentre: str, after: int, limit: int) -> list[
 
 def _entry(row: sqlite3.Row) -> FeedEntry:
     notice = row["kind"] == "consent_withdrawn"  # names nobody; its details are ids to forget
-    shown = bool(row["consenting"]) and not notice
+    shown = bool(row["consenting"]) and not row["forgotten"] and not notice
     details = json.loads(row["details"]) if row["details"] else None
     return FeedEntry(
         id=row["id"],

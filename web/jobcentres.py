@@ -1,11 +1,12 @@
 """Job centres follow the people they referred: a cursor-paged feed, a live stream, a summary.
 
 A centre's system calls with its API key (or an adviser with their session);
-it reads its own centre only (another centre's code: 403), and only what the
-people it referred agreed to share (projections/jobcentre_feed.py). The feed is
-read with `after=<the last id you kept>`: entries come in log order, and a
-cursor never passes an entry that could still be committed below it. The guide
-with curl and Python examples is docs/guides/jobcentre-feed.md.
+it reads its own centre only (any other code, registered or not: 403; only an
+administrator is told a code is unknown: 404), and only what the people it referred
+agreed to share (projections/jobcentre_feed.py). The feed is read with
+`after=<the last id you kept>`: entries come in log order, and a cursor never
+passes an entry that could still be committed below it. The guide with curl and
+Python examples is docs/guides/jobcentre-feed.md.
 """
 
 from __future__ import annotations
@@ -182,7 +183,8 @@ REFUSALS = {
     403: ResponseSpec(
         Problem,
         generate_examples=False,
-        description="Another centre's code: a centre and its advisers follow their own only.",
+        description="Not the caller's centre (registered or not): a centre's key and its"
+        " advisers follow their own only.",
         media_type=PROBLEM,
         examples=[
             Example(
@@ -232,8 +234,9 @@ class JobcentreController(Controller):
         """Kinds: `enrolled`, `progress` (25, 50, 75, 100% of the path's steps),
         `certified`, `left` (with the reason), `hired`, `entered_training`,
         `six_month_outcome`, and `consent_withdrawn` (names nobody; `details.forget`
-        lists the ids of the earlier entries to delete). Entries of a person who withdrew
-        consent keep their id but lose `person`, `cohort` and `details`.
+        lists the ids of the earlier entries to delete). Entries written before a person
+        withdrew consent keep their id but lose `person`, `cohort` and `details` for good;
+        consent given again starts afresh (a new `enrolled` entry per running enrolment).
 
         Send the `ETag` back as `If-None-Match`: an unchanged page is a 304."""
         _may_follow(request, views, code)

@@ -150,6 +150,37 @@ def test_a_consent_withdrawn_mid_feed(centre: TestClient[Litestar], cast: Cast) 
     assert person not in centre.get(f"/api/jobcentres/{code}/feed?limit=500").text
 
 
+def test_a_consent_given_again_does_not_bring_back_what_was_forgotten(
+    centre: TestClient[Litestar], cast: Cast
+) -> None:
+    code = cast.jobcentre
+    url = f"/api/jobcentres/{code}/feed"
+    app: Tremplin = centre.app.state.tremplin
+    person = a_new_person(app, code, 7)
+    caught_up(centre)
+    (enrolled,) = [e for e in read_all(centre, code) if e["person"] == person]
+    alone = {"after": enrolled["id"] - 1, "limit": 1}  # the page of that entry only
+    shown = centre.get(url, params=alone)
+    app.withdraw_consent(person, SHARE, occurred_on=DAY)
+    caught_up(centre)
+    hidden = centre.get(url, params=alone)
+    assert hidden.headers["etag"] != shown.headers["etag"]  # its appearance changed
+    app.give_consent(person, SHARE, occurred_on=DAY)
+    caught_up(centre)
+    again = centre.get(url, params=alone, headers={"if-none-match": hidden.headers["etag"]})
+    assert again.status_code == 304  # still forgotten: the page has not changed
+    feed = read_all(centre, code)
+    by_id = {e["id"]: e for e in feed}
+    assert (by_id[enrolled["id"]]["person"], by_id[enrolled["id"]]["details"]) == (None, None)
+    theirs = [(e["kind"], e["cohort"]) for e in feed if e["person"] == person]
+    assert theirs == [("enrolled", COHORT)]  # afresh: the running enrolment, announced again
+    notice = next(e for e in feed if e["id"] > enrolled["id"] and e["kind"] == "consent_withdrawn")
+    assert enrolled["id"] in notice["details"]["forget"]
+    # `tremplin projections rebuild jobcentre_feed` gives the same feed as the live run.
+    centre.app.state.read_models.rebuild("jobcentre_feed")
+    assert read_all(centre, code) == feed
+
+
 def test_an_unchanged_page_is_a_304(centre: TestClient[Litestar], cast: Cast) -> None:
     code = cast.jobcentre
     url = f"/api/jobcentres/{code}/feed"
@@ -177,6 +208,7 @@ def test_a_centre_reads_its_own_feed_only(data_dir: Path, cast: Cast) -> None:
         assert client.get(url).status_code == 200
         refused = client.get(f"/api/jobcentres/{other}/feed")
         assert refused.status_code == 403
+        assert client.get("/api/jobcentres/00-NOWHERE/feed").status_code == 403  # not its own
         assert client.get(f"/api/jobcentres/{other}/summary").status_code == 403
         for params in ({"limit": 0}, {"limit": 501}, {"after": -1}, {"after": "x"}):
             bad = client.get(url, params=params)
@@ -186,6 +218,7 @@ def test_a_centre_reads_its_own_feed_only(data_dir: Path, cast: Cast) -> None:
         adviser = signed_in(client, cast.emails["jobcentre"], PASSWORD)
         assert adviser.get(url).status_code == 200
         assert adviser.get(f"/api/jobcentres/{other}/feed").status_code == 403
+        assert adviser.get("/api/jobcentres/00-NOWHERE/feed").status_code == 403
         admin = signed_in(client, cast.emails["admin"], PASSWORD)
         assert admin.get(f"/api/jobcentres/{other}/feed").status_code == 200
         assert admin.get("/api/jobcentres/00-NOWHERE/feed").status_code == 404

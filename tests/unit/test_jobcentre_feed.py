@@ -15,9 +15,16 @@ from domain.application import Tremplin
 from domain.learning import CertificationScheme
 from domain.programme import PathStep, StepKind, Targets
 from domain.values import ConsentScope, ContractType, FollowUpStatus, LeftReason, PersonalDetails
-from projections.jobcentre_feed import PER_EVENT, FeedEntry, JobcentreFeed, feed_page, summary
+from projections.jobcentre_feed import (
+    NAME,
+    PER_EVENT,
+    FeedEntry,
+    JobcentreFeed,
+    feed_page,
+    summary,
+)
 from projections.runner import catch_up, prepare
-from projections.store import ViewStore
+from projections.store import ViewStore, reset
 
 SAINT_DENIS, NANTERRE = "93-SAINT-DENIS", "92-NANTERRE"
 SHARE = ConsentScope.SHARE_WITH_JOBCENTRE
@@ -144,19 +151,44 @@ def test_a_withdrawn_consent_stops_new_entries_and_hides_the_earlier_ones(
         None,
         {"forget": [e.id for e in before]},
     )
-    # Given again: the running enrolment is announced, entries resume from the next fact,
-    # and the earlier ones show again.
+
+
+def test_a_consent_given_again_starts_afresh_and_what_was_forgotten_stays_forgotten(
+    app: Tremplin, views: ViewStore
+) -> None:
+    app.complete_module("FT-0001", PARIS, "m1", occurred_on=DAY)
+    app.withdraw_consent("FT-0001", SHARE, occurred_on=DAY)
+    withdrawn = follow(app, views, SAINT_DENIS)
+    # Given again: the running enrolment is announced and entries resume from the next
+    # fact; the entries the centre was told to forget stay without person or details.
     app.give_consent("FT-0001", SHARE, occurred_on=DAY)
-    app.complete_module("FT-0001", PARIS, "m3", occurred_on=DAY)
+    app.complete_module("FT-0001", PARIS, "m2", occurred_on=DAY)
     again = follow(app, views, SAINT_DENIS)
-    assert [(e.person, e.kind) for e in again] == [
-        ("FT-0001", "enrolled"),
-        ("FT-0001", "progress"),
-        (None, "consent_withdrawn"),
-        ("FT-0001", "enrolled"),
-        ("FT-0001", "progress"),
+    assert again[: len(withdrawn)] == withdrawn
+    assert [(e.person, e.kind, e.cohort) for e in again] == [
+        (None, "enrolled", None),
+        (None, "progress", None),
+        (None, "consent_withdrawn", None),
+        ("FT-0001", "enrolled", PARIS),
+        ("FT-0001", "progress", PARIS),
     ]
-    assert again[-1].details == {"percent": 75, "steps": 4, "steps_done": 3}
+    assert [e.details for e in again[:2]] == [None, None]
+    assert again[-1].details == {"percent": 50, "steps": 4, "steps_done": 2}
+    # Withdrawn a second time, then given again: the second notice forgets everything
+    # before it, and none of it comes back.
+    app.withdraw_consent("FT-0001", SHARE, occurred_on=DAY)
+    app.give_consent("FT-0001", SHARE, occurred_on=DAY)
+    twice = follow(app, views, SAINT_DENIS)
+    assert twice[-1].person == "FT-0001"
+    assert twice[-2].details == {"forget": [e.id for e in again if e.kind != "consent_withdrawn"]}
+    assert [(e.person, e.cohort, e.details) for e in twice[:-2]] == [
+        (None, None, e.details if e.kind == "consent_withdrawn" else None) for e in again
+    ]
+    # The view rebuilt from the log serves exactly what the live run served.
+    with views.transaction() as connection:
+        reset(connection, NAME, JobcentreFeed.tables)
+    prepare(views, JobcentreFeed())
+    assert follow(app, views, SAINT_DENIS) == twice
 
 
 def test_the_summary_hides_cells_under_five_people(app: Tremplin, views: ViewStore) -> None:
