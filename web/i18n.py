@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -121,7 +121,24 @@ def N_(message: str) -> str:  # noqa: N802 — the name gettext tools look for
     return message
 
 
-def percent(share: float, language: str) -> str:
-    """0.9033 → "90,3" in French, "90.3" in English (the % sign is the page's)."""
+class Counted(Protocol):
+    """A figure with a share: its count over a denominator."""
+
+    @property
+    def value(self) -> int | None: ...
+    @property
+    def denominator(self) -> int | None: ...
+    @property
+    def rate(self) -> float | None: ...
+
+
+def percent(share: float | Counted, language: str) -> str:
+    """0.9033 → "90,3" in French, "90.3" in English (the % sign is the page's). A figure
+    is shown from its count and denominator, not from its rate already rounded to four
+    places: rounding twice turned 14/17 (82.35…%) into 82.3."""
+    if not isinstance(share, int | float):
+        value, denominator = share.value, share.denominator
+        exact = value / denominator if value is not None and denominator else share.rate
+        share = exact if exact is not None else 0.0
     text = f"{share * 100:.1f}"
     return text.replace(".", ",") if language == "fr" else text

@@ -25,7 +25,8 @@ from litestar.template.config import TemplateConfig
 from litestar.testing import TestClient
 
 from domain.accounts import Role
-from web.i18n import LOCALES, compiled, gettext_for, load_catalogues, ngettext_for
+from projections.outcome_figures import PartFigure
+from web.i18n import LOCALES, compiled, gettext_for, load_catalogues, ngettext_for, percent
 from web.pages import page
 
 ROOT = Path(__file__).parents[2]
@@ -300,3 +301,17 @@ def test_roles_are_named_in_the_page_language(lang: str, role: str, name: str) -
     roles = '{% from "partials/roles.html" import role_name with context %}{{ role_name(role) }}'
     with TestClient(pages(roles)) as client:
         assert client.get(f"/probe?role={role}&lang={lang}").text == name
+
+
+@pytest.mark.parametrize(
+    ("value", "denominator", "french", "english"),
+    [(14, 17, "82,4", "82.4"), (1, 29, "3,4", "3.4"), (1, 26, "3,8", "3.8"), (0, 0, "0,0", "0.0")],
+)
+def test_a_share_is_rounded_once_from_its_count(
+    value: int, denominator: int, french: str, english: str
+) -> None:
+    """The figure's rate is already rounded to 4 places; rounding it again gave 82,3."""
+    rate = round(value / denominator, 4) if denominator else None
+    figure = PartFigure(value, rate, denominator or None)
+    assert (percent(figure, "fr"), percent(figure, "en")) == (french, english)
+    assert percent(0.9033, "fr") == "90,3"
