@@ -10,6 +10,7 @@ with cohort id '' and placed in enrolments when read (see `path_of`).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from domain.learning import (
 )
 from domain.programme import Programme, StepKind
 from domain.trainee import Trainee
+from domain.values import FinalResult, LeftReason
 from projections.store import ViewStore
 
 PEOPLE_CACHED = 100_000  # person references kept in memory; beyond that, start over
@@ -48,7 +50,7 @@ SCHEMA = (
     " PRIMARY KEY (person_ref, cohort_id, kind, step_id))",
     "CREATE TABLE IF NOT EXISTS learner_path_timeline (person_ref TEXT NOT NULL,"
     " cohort_id TEXT NOT NULL, occurred_on TEXT NOT NULL, kind TEXT NOT NULL,"
-    " label TEXT NOT NULL, position INTEGER NOT NULL,"
+    " label TEXT NOT NULL, position INTEGER NOT NULL, words TEXT,"
     " PRIMARY KEY (person_ref, cohort_id, position))",
 )
 # The first time a fact was recorded as done wins: its day, and its position in the log.
@@ -59,49 +61,124 @@ DONE = (
     " WHERE excluded.done_on < learner_path_progress.done_on"
 )
 TIMELINE = (
-    "INSERT INTO learner_path_timeline (person_ref, cohort_id, occurred_on, kind, label, position)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO learner_path_timeline (person_ref, cohort_id, occurred_on, kind, label, position,"
+    " words) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-Fact = tuple[str, str, tuple[StepKind, str] | None]  # timeline kind, label, the step it does
 
 
-def _score(score: float | None) -> str:
-    return ", not marked" if score is None else f", score {score:g}"
+def N_(message: str) -> str:  # noqa: N802 — the name `make i18n` looks for (babel.cfg)
+    """Marks an English timeline text for the catalogues; the pages translate it."""
+    return message
+
+
+# A timeline text: an English msgid with %(name)s placeholders, and its values (a value may
+# itself be such a text). The view keeps it beside the English label, so a page shows the
+# timeline in its own language (`say`); the label stays the English for the API.
+Words = dict[str, Any]  # {"text": msgid, "values": {name: str | float | Words}}
+Fact = tuple[str, Words, tuple[StepKind, str] | None]  # timeline kind, text, the step it does
+LEFT_BECAUSE = {
+    LeftReason.COMPLETED: N_("Left %(cohort)s: completed%(result)s"),
+    LeftReason.DROPPED_OUT: N_("Left %(cohort)s: dropped_out%(result)s"),
+    LeftReason.FOUND_WORK: N_("Left %(cohort)s: found_work%(result)s"),
+    LeftReason.OTHER: N_("Left %(cohort)s: other%(result)s"),
+}
+RESULTS = {
+    FinalResult.DISTINCTION: N_(" (distinction)"),
+    FinalResult.PASS: N_(" (pass)"),
+    FinalResult.FAIL: N_(" (fail)"),
+}
+
+
+def _words(text: str, **values: Any) -> Words:
+    return {"text": text, "values": values}
+
+
+def _score(score: float | None) -> Words:
+    return (
+        _words(N_(", not marked"))
+        if score is None
+        else _words(N_(", score %(score)s"), score=score)
+    )
+
+
+def say(words: Words, translate: Callable[[str], str] | None = None, decimal: str = ".") -> str:
+    """A timeline text in a language: `translate` gives a msgid's translation (English
+    without it), `decimal` is that language's decimal mark (scores: 64, 72.5 or 72,5)."""
+
+    def value(found: Any) -> str:
+        if isinstance(found, dict):
+            return say(found, translate, decimal)
+        if isinstance(found, float | int):
+            return f"{found:g}".replace(".", decimal)
+        return str(found)
+
+    text = translate(words["text"]) if translate else words["text"]
+    values = {name: value(found) for name, found in words["values"].items()}
+    return text % values if values else text
 
 
 def _fact(event: Any) -> Fact:
     """What a fact shows in the timeline, and which step it gets done."""
     if isinstance(event, AssessmentSubmitted):
-        how = "credited from an earlier attempt" if event.credited else "submitted"
-        label = f"Assessment {event.assessment_id} {how}{_score(event.score)}"
-        return "assessment", label, (StepKind.ASSESSMENT, event.assessment_id)
+        how = (
+            N_("Assessment %(id)s credited from an earlier attempt%(score)s")
+            if event.credited
+            else N_("Assessment %(id)s submitted%(score)s")
+        )
+        words = _words(how, id=event.assessment_id, score=_score(event.score))
+        return "assessment", words, (StepKind.ASSESSMENT, event.assessment_id)
     if isinstance(event, ModuleStarted):
-        return "module_started", f"Module {event.module_id} started", None
+        return "module_started", _words(N_("Module %(id)s started"), id=event.module_id), None
     if isinstance(event, ModuleCompleted):
-        label = f"Module {event.module_id} completed{_score(event.score)}"
-        return "module_completed", label, (StepKind.MODULE, event.module_id)
+        text = N_("Module %(id)s completed%(score)s")
+        words = _words(text, id=event.module_id, score=_score(event.score))
+        return "module_completed", words, (StepKind.MODULE, event.module_id)
     if isinstance(event, SessionAttended):
-        label = f"Session {event.session_id} attended"
-        return "session", label, (StepKind.SESSION, event.session_id)
+        words = _words(N_("Session %(id)s attended"), id=event.session_id)
+        return "session", words, (StepKind.SESSION, event.session_id)
     if isinstance(event, SimulationAttempted):
-        label = f"Job simulation {event.simulation_id}{_score(event.score)}"
-        return "simulation", label, (StepKind.SIMULATION, event.simulation_id)
+        text = N_("Job simulation %(id)s%(score)s")
+        words = _words(text, id=event.simulation_id, score=_score(event.score))
+        return "simulation", words, (StepKind.SIMULATION, event.simulation_id)
     if isinstance(event, SeriousGamePlayed):
-        return "serious_game", f"Serious game {event.game_id}{_score(event.score)}", None
+        text = N_("Serious game %(id)s%(score)s")
+        return "serious_game", _words(text, id=event.game_id, score=_score(event.score)), None
     if isinstance(event, CertificationResultRecorded):
         level = f", {event.level}" if event.level else ""
-        outcome = "passed" if event.passed else "not passed"
-        label = f"Certification {event.exam}{_score(event.score)}{level}: {outcome}"
+        text = (
+            N_("Certification %(exam)s%(score)s%(level)s: passed")
+            if event.passed
+            else N_("Certification %(exam)s%(score)s%(level)s: not passed")
+        )
+        words = _words(text, exam=event.exam, score=_score(event.score), level=level)
         step = (StepKind.CERTIFICATION, event.exam) if event.passed else None
-        return "certification", label, step
+        return "certification", words, step
     if isinstance(event, CoachingSessionHeld):
-        topics = f": {', '.join(event.topics)}" if event.topics else ""
-        label = f"Coaching session with {event.mentor_ref}, {event.duration_minutes} min{topics}"
-        return "coaching_session", label, None
+        topics = _words(N_(": %(topics)s"), topics=", ".join(event.topics)) if event.topics else ""
+        text = N_("Coaching session with %(mentor)s, %(minutes)s min%(topics)s")
+        words = _words(
+            text, mentor=event.mentor_ref, minutes=str(event.duration_minutes), topics=topics
+        )
+        return "coaching_session", words, None
     if isinstance(event, GoalSet):
-        return "goal_set", f"Goal {event.goal_id} set ({event.category})", None
+        text = N_("Goal %(id)s set (%(category)s)")
+        return "goal_set", _words(text, id=event.goal_id, category=event.category), None
     assert isinstance(event, GoalAchieved)
-    return "goal_achieved", f"Goal {event.goal_id} achieved", None
+    return "goal_achieved", _words(N_("Goal %(id)s achieved"), id=event.goal_id), None
+
+
+def _timeline_row(
+    person: str, cohort_id: str, day: str, kind: str, words: Words, position: int
+) -> tuple[Any, ...]:
+    return (
+        person,
+        cohort_id,
+        day,
+        kind,
+        say(words),
+        position,
+        json.dumps(words, ensure_ascii=False),
+    )
 
 
 def step_done_by(event: Any) -> tuple[StepKind, str] | None:
@@ -117,8 +194,10 @@ def _enrolled(connection: sqlite3.Connection, event: Any, position: int, person:
         " enrolled_on) VALUES (?, ?, ?, ?)",
         (person, event.cohort_id, event.programme_code, day),
     )
-    label = f"Enrolled in {event.cohort_id}"
-    connection.execute(TIMELINE, (person, event.cohort_id, day, "enrolled", label, position))
+    words = _words(N_("Enrolled in %(cohort)s"), cohort=event.cohort_id)
+    connection.execute(
+        TIMELINE, _timeline_row(person, event.cohort_id, day, "enrolled", words, position)
+    )
 
 
 def _left(connection: sqlite3.Connection, event: Any, position: int, person: str) -> None:
@@ -127,16 +206,18 @@ def _left(connection: sqlite3.Connection, event: Any, position: int, person: str
         "UPDATE learner_path_enrolments SET left_on = ? WHERE person_ref = ? AND cohort_id = ?",
         (day, person, event.cohort_id),
     )
-    result = f" ({event.final_result})" if event.final_result else ""
-    label = f"Left {event.cohort_id}: {event.reason}{result}"
-    connection.execute(TIMELINE, (person, event.cohort_id, day, "left", label, position))
+    result = _words(RESULTS[event.final_result]) if event.final_result else ""
+    words = _words(LEFT_BECAUSE[event.reason], cohort=event.cohort_id, result=result)
+    connection.execute(
+        TIMELINE, _timeline_row(person, event.cohort_id, day, "left", words, position)
+    )
 
 
 def _did(connection: sqlite3.Connection, event: Any, position: int, person: str) -> None:
     day = event.occurred_on.isoformat()
     cohort_id = getattr(event, "cohort_id", PERSON_WIDE)  # coaching and goals: the person's
-    kind, label, step = _fact(event)
-    connection.execute(TIMELINE, (person, cohort_id, day, kind, label, position))
+    kind, words, step = _fact(event)
+    connection.execute(TIMELINE, _timeline_row(person, cohort_id, day, kind, words, position))
     if step is not None:
         connection.execute(DONE, (person, cohort_id, step[0].value, step[1], day, position))
 
@@ -195,6 +276,10 @@ class LearnerPaths:
     def create(self, connection: sqlite3.Connection) -> None:
         for statement in SCHEMA:
             connection.execute(statement)
+        columns = connection.execute("SELECT * FROM learner_path_timeline WHERE 1 = 0").description
+        if "words" not in {column[0] for column in columns}:  # a view from before the words:
+            # its rows keep their English label until `tremplin projections rebuild learner_paths`
+            connection.execute("ALTER TABLE learner_path_timeline ADD COLUMN words TEXT")
 
     def apply(self, connection: sqlite3.Connection, event: Any, position: int) -> None:
         if isinstance(event, Programme.PathDefined):
@@ -255,11 +340,17 @@ class EnrolmentPath:
     timeline: list[TimelineEntry]  # by day, then by log position
 
 
-def path_of(store: ViewStore, person_ref: str) -> list[EnrolmentPath]:
+def path_of(
+    store: ViewStore,
+    person_ref: str,
+    translate: Callable[[str], str] | None = None,
+    decimal: str = ".",
+) -> list[EnrolmentPath]:
     """The person's enrolments, by enrolment day, each with its path and its timeline.
 
     A person-wide fact (coaching, goals) shows in every enrolment running on its
     day; on a day none runs, in the latest enrolment begun by then (or the first).
+    The timeline's labels are English, or in the language of `translate` (see `say`).
     """
     enrolments = store.query(
         "SELECT cohort_id, programme_code, enrolled_on, left_on FROM learner_path_enrolments"
@@ -280,7 +371,7 @@ def path_of(store: ViewStore, person_ref: str) -> list[EnrolmentPath]:
             step_id, kind, title, _day(due_on), weight, done_on is not None, _day(done_on)
         )
         steps.setdefault(cohort_id, []).append(step)
-    timeline = _timeline(store, person_ref, enrolments)
+    timeline = _timeline(store, person_ref, enrolments, translate, decimal)
     return [_enrolment_path(row, steps, timeline) for row in enrolments]
 
 
@@ -306,16 +397,22 @@ def _enrolment_path(
 
 
 def _timeline(
-    store: ViewStore, person_ref: str, enrolments: list[sqlite3.Row]
+    store: ViewStore,
+    person_ref: str,
+    enrolments: list[sqlite3.Row],
+    translate: Callable[[str], str] | None,
+    decimal: str,
 ) -> dict[str, list[TimelineEntry]]:
     spans = [(r["cohort_id"], r["enrolled_on"], r["left_on"]) for r in enrolments]
     entries: dict[str, list[TimelineEntry]] = {}
     for row in store.query(
-        "SELECT cohort_id, occurred_on, kind, label, position FROM learner_path_timeline"
+        "SELECT cohort_id, occurred_on, kind, label, position, words FROM learner_path_timeline"
         " WHERE person_ref = ? ORDER BY occurred_on, position",
         (person_ref,),
     ):
-        cohort_id, day, kind, label, position = tuple(row)
+        cohort_id, day, kind, label, position, words = tuple(row)
+        if words is not None and translate is not None:
+            label = say(json.loads(words), translate, decimal)
         home = [cohort_id] if cohort_id != PERSON_WIDE else _enrolments_on(day, spans)
         for cohort in home:
             entries.setdefault(cohort, []).append(

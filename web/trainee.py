@@ -133,7 +133,8 @@ class Consents:
 def me(request: Request[Any, Any, Any], views: ViewStore) -> Me:
     person_ref = principal(request).link("person_ref")
     assert person_ref is not None  # a trainee account names its person
-    paths = path_of(views, person_ref)
+    language = language_of(request)  # the timeline in its words, scores with its decimal mark
+    paths = path_of(views, person_ref, gettext_for(language), "," if language == "fr" else ".")
     running = [p for p in paths if p.left_on is None]
     current = (running or paths)[-1] if paths else None
     track = None
