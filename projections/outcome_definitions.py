@@ -64,6 +64,23 @@ class FigureDefinition:
     label_en: str
     target: str | None = None  # the programme target (Programme.Launched.targets) it meets
 
+    # The texts in French (`IN_FRENCH`, below): properties, not fields, so outside the seal.
+    @property
+    def numerator_fr(self) -> str:
+        return IN_FRENCH.get(self.numerator, self.numerator)
+
+    @property
+    def denominator_fr(self) -> str | None:
+        return IN_FRENCH.get(self.denominator, self.denominator) if self.denominator else None
+
+    @property
+    def window_fr(self) -> str:
+        return IN_FRENCH.get(self.window, self.window)
+
+    @property
+    def clock_fr(self) -> str:
+        return CLOCKS_FR[self.clock]
+
 
 ENROLLED = FigureDefinition(
     "enrolled",
@@ -147,6 +164,53 @@ IN_WORK_OR_TRAINING_6M_OF_TRAINED = dataclasses.replace(
     label_fr="Personnes formées en emploi ou en formation six mois après leur sortie.",
     label_en="People trained in work or training six months after leaving.",
 )
+
+# What the definitions' texts say, in French, for the audit pages and the pack's report. Not
+# sealed, like a version's `change_fr`: the fingerprint covers what is counted, in the English
+# the version was adopted with; these say the same for a French reader. A test checks that
+# every text of every version has one.
+IN_FRENCH = {
+    ENROLLED.numerator: "personnes ayant au moins une inscription dans le périmètre, survenue"
+    " au plus tard à la date as_of",
+    ENROLLED.window: "du début du programme à la date as_of",
+    COMPLETED.numerator: "personnes dont au moins une inscription dans le périmètre s'est"
+    " terminée avec le motif `completed` (formation achevée) au plus tard à la date as_of"
+    " (formée une fois, formée pour de bon : une réinscription ultérieure ne l'annule pas)",
+    CERTIFIED.numerator: "personnes ayant au moins une certification réussie, enregistrée dans"
+    " une cohorte du périmètre, survenue au plus tard à la date as_of",
+    LEFT.numerator: "personnes dont toutes les inscriptions dans le périmètre se sont terminées"
+    " au plus tard à la date as_of, comptées une fois chacune, à leur dernière sortie (une"
+    " personne réinscrite à la date as_of est en formation, pas sortie)",
+    IN_WORK_OR_TRAINING_UPON_LEAVING.numerator: "personnes sorties comptées au dénominateur"
+    " avec une embauche ou une autre formation commençant entre le début de leur dernière"
+    " inscription et 28 jours après leur sortie, ou un suivi `employed` (en emploi) ou"
+    " `in_training` (en formation) relevé dans ces 28 jours (chaque fait survenu au plus tard"
+    " à la fin de la fenêtre)",
+    IN_WORK_OR_TRAINING_UPON_LEAVING.denominator: "personnes sorties dont le jour de sortie"
+    " + 28 jours tombe au plus tard à la date as_of",
+    IN_WORK_OR_TRAINING_UPON_LEAVING.window: "du jour de sortie au jour de sortie + 28 jours",
+    IN_WORK_OR_TRAINING_6M.numerator: "personnes sorties comptées au dénominateur en emploi ou"
+    " en formation six mois après leur sortie : le premier suivi relevé entre la date des six"
+    " mois et 28 jours après décide (`employed` ou `in_training`) ; à défaut, une embauche ou"
+    " une autre formation commençant entre le début de leur dernière inscription et la date"
+    " des six mois compte",
+    IN_WORK_OR_TRAINING_6M.denominator: "personnes sorties dont la date des six mois + 28 jours"
+    " tombe au plus tard à la date as_of",
+    IN_WORK_OR_TRAINING_6M.window: "de la date des six mois (le même jour six mois après la"
+    " sortie, ramené au dernier jour du mois s'il n'existe pas) à cette date + 28 jours",
+    IN_WORK_OR_TRAINING_6M_OF_TRAINED.numerator: "personnes formées comptées au dénominateur"
+    " en emploi ou en formation six mois après leur sortie : le premier suivi relevé entre la"
+    " date des six mois et 28 jours après décide (`employed` ou `in_training`) ; à défaut, une"
+    " embauche ou une autre formation commençant entre le début de leur dernière inscription"
+    " et la date des six mois compte",
+    IN_WORK_OR_TRAINING_6M_OF_TRAINED.denominator: "personnes formées (au moins une"
+    " inscription dans le périmètre terminée `completed`) et sorties, dont la date des six"
+    " mois + 28 jours tombe au plus tard à la date as_of",
+}
+CLOCKS_FR = {
+    Clock.OCCURRED: "des faits (le jour où chaque fait a eu lieu)",
+    Clock.RECORDED: "d'enregistrement (le moment où chaque fait a été enregistré)",
+}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from projections.outcome_definitions import (
     CURRENT,
     DEFINITIONS,
     DEFINITIONS_VERSION,
+    IN_FRENCH,
     KEYS,
     VERSIONS,
     Clock,
@@ -237,3 +238,26 @@ def test_under_v2_a_trained_leaver_counts_and_the_completing_exit_is_part_of_the
     seeking = [follow_up("seeking_work", date(2018, 4, 2))]
     assert assess([completed, back], seeking, as_of, V2.rules)[SIX_MONTHS] == Counted(True, False)
     assert assess([back], in_work, as_of, V2.rules)[SIX_MONTHS] == Counted(False, False)
+
+
+def test_every_text_of_every_version_is_said_in_french_outside_the_seal() -> None:
+    """The audit pages and the pack's French report show `numerator_fr`…: properties read
+    from IN_FRENCH, not fields, so a French rewording leaves every fingerprint as it was."""
+    texts = {
+        text
+        for version in VERSIONS
+        for d in version.definitions
+        for text in (d.numerator, d.denominator, d.window)
+        if text
+    }
+    assert sorted(texts - IN_FRENCH.keys()) == []
+    assert sorted(IN_FRENCH.keys() - texts) == []  # no French left for a text no version has
+    for version in VERSIONS:
+        assert fingerprint(version) == version.sealed
+        for d in version.definitions:
+            assert d.numerator_fr != d.numerator
+            assert d.window_fr != d.window
+            assert (d.denominator_fr is None) == (d.denominator is None)
+            assert d.clock_fr.startswith("des faits")
+            assert "people" not in d.numerator_fr
+            assert "leavers" not in (d.denominator_fr or "")
