@@ -315,3 +315,29 @@ def test_a_share_is_rounded_once_from_its_count(
     figure = PartFigure(value, rate, denominator or None)
     assert (percent(figure, "fr"), percent(figure, "en")) == (french, english)
     assert percent(0.9033, "fr") == "90,3"
+
+
+# French typography
+
+
+def test_french_puts_a_space_before_colons_semicolons_and_the_like() -> None:
+    """« Ce qui change : », not « Ce qui change: » (placeholders and `code` aside)."""
+    french = catalogue(LOCALES / "fr" / "LC_MESSAGES" / "messages.po")
+    glued = []
+    for message in french:
+        for said in strings(message) if message.id else ():
+            words = re.sub(r"`[^`]*`|https?://\S+|%\(\w+\)[sd]", "", said)
+            if re.search(r"[^\s\u00a0\u202f][:;?!%»]|«[^\s\u00a0\u202f]", words):
+                glued.append(said)
+    assert glued == []
+
+
+def test_no_template_puts_a_colon_after_a_translated_text() -> None:
+    """`{{ _("Head link") }}:` shows « Maillon de tête: » in French: the colon belongs in
+    the msgid (`_("Head link:")`), so that each language spaces it its own way."""
+    outside = [
+        f"{path.relative_to(ROOT)}: {found}"
+        for path in sorted((ROOT / "web" / "templates").rglob("*.html"))
+        for found in re.findall(r"_\([^)]*\)\s*}}\s?[:;?!]", path.read_text())
+    ]
+    assert outside == []
