@@ -25,6 +25,7 @@ from projections.outcomes import Outcomes
 from projections.read_models import ReadModels, every_projection
 from projections.store import ViewStore
 from web.audit_pack import BrokenChain, PackRequest, audit_pack
+from web.i18n import gettext_for, number
 from web.pseudonyms import Pseudonyms
 
 AS_OF = click.DateTime(["%Y-%m-%d"])
@@ -57,13 +58,14 @@ def _chain_holds(database: Path, quoted: tuple[int, str] | None) -> bool:
     report = verify(database)
     if report.broken_at is not None:
         click.echo(
-            f"Chaîne rompue à la position {report.broken_at} ({report.reason}) ;"
+            f"Chaîne rompue à la position {report.broken_at} ({gettext_for('fr')(report.reason)}) ;"
             f" intacte jusqu'à la position {report.head}",
             err=True,
         )
         return False
     click.echo(
-        f"Chaîne intacte : {report.events:,} événements ; tête {report.head} {report.head_link}"
+        f"Chaîne intacte : {number(report.events, 'fr')} événements ;"
+        f" tête {report.head} {report.head_link}"
     )
     if quoted is None:
         return True
@@ -72,7 +74,10 @@ def _chain_holds(database: Path, quoted: tuple[int, str] | None) -> bool:
     if found != link:
         click.echo(
             f"Le dossier ne tient plus : à la position {position}, le maillon est {found},"
-            f" le dossier cite {link}",
+            f" le dossier cite {link}"
+            if found is not None
+            else f"Le dossier ne tient plus : le journal n'a pas de position {position},"
+            f" le dossier y cite {link}",
             err=True,
         )
         return False
@@ -230,7 +235,7 @@ def audit_export(
         chain = json.loads(written.read("chain.json"))
         count = len(written.namelist())
     click.echo(
-        f"Dossier d'audit {out} : {count} fichiers, {len(body):,} octets ;"
+        f"Dossier d'audit {out} : {count} fichiers, {number(len(body), 'fr')} octets ;"
         f" tête de chaîne {chain['position']} {chain['link']}"
     )
 
@@ -284,7 +289,8 @@ def _against_pack(result: Replay, packed: dict[str, OutcomeReport]) -> Replay:
 
 def _describe(result: Replay, against: str) -> None:
     click.echo(
-        f"Rejeu des positions 1 à {result.through:,} ({result.events:,} événements de résultats),"
+        f"Rejeu des positions 1 à {result.through}"  # a position, as --position takes it
+        f" ({number(result.events, 'fr')} événements de résultats),"
         f" connus au {result.known_at.isoformat()} ; situation au {result.as_of.isoformat()}."
     )
     if not result.recounts:
@@ -292,7 +298,7 @@ def _describe(result: Replay, against: str) -> None:
     for recount in result.recounts:
         if recount.identical:
             figures = recount.live.figures
-            summary = ", ".join(f"{key} {figure.value:,}" for key, figure in figures.items())
+            summary = ", ".join(f"{key} {number(f.value, 'fr')}" for key, f in figures.items())
             click.echo(f"{recount.programme_id} : identique ({summary})")
             continue
         click.echo(f"{recount.programme_id} : {len(recount.differences)} écart(s)")

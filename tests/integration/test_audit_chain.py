@@ -3,7 +3,9 @@ is found at its position by `tremplin audit verify`."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -45,7 +47,10 @@ def test_an_edited_event_is_found_at_its_position(tmp_path: Path) -> None:
         )
     code, output = audit_verify(tmp_path)
     assert code == 1
-    assert "Chaîne rompue à la position 2 (link differs) ; intacte jusqu'à la position 1" in output
+    assert (
+        "Chaîne rompue à la position 2 (maillon différent) ; intacte jusqu'à la position 1"
+        in output
+    )
 
 
 def test_a_deleted_event_breaks_the_chain_where_it_was(tmp_path: Path) -> None:
@@ -129,3 +134,21 @@ def test_a_broken_chain_without_salts_is_not_replaced(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
         columns = [row[1] for row in log.execute(f"PRAGMA table_info({CHAIN_TABLE})")]
     assert columns == ["position", "link"]  # the evidence is kept
+
+
+def test_a_pack_quoting_a_position_the_log_does_not_have_says_so_in_french(
+    tmp_path: Path,
+) -> None:
+    """Not « le maillon est None »: the log has no such position."""
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    app.close()
+    pack = tmp_path / "pack.zip"
+    with zipfile.ZipFile(pack, "w") as written:
+        written.writestr("chain.json", json.dumps({"position": 1234, "link": "ab" * 32}))
+    result = CliRunner().invoke(
+        main, ["audit", "verify", "--pack", str(pack)], env={"TREMPLIN_DATA_DIR": str(tmp_path)}
+    )
+    assert result.exit_code == 1
+    assert "le journal n'a pas de position 1234, le dossier y cite abab" in result.stderr
+    assert "None" not in result.stdout + result.stderr
