@@ -22,6 +22,7 @@ from infra.event_log import LogFilter, event_as_dict, known_event_types, read_lo
 from infra.importers.csv_rows import ImportRowError
 from infra.importers.oulad import import_oulad
 from infra.live_demo import add_live_cohort
+from infra.moments import MOMENT
 from infra.programme_file import (
     ProgrammeFile,
     ProgrammeFileError,
@@ -36,7 +37,6 @@ ORT_PROGRAMME = DATA / "programmes" / "ort-france-2017-2018.toml"
 OULAD = DATA / "oulad"
 MAX_POSITION = 2**63 - 1  # SQLite's largest row id
 DAY = click.DateTime(["%Y-%m-%d"])
-MOMENT = click.DateTime(["%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"])
 SIMULATION_SEED = 2017  # the seed of the history `init` simulates
 SIMULATED_TRAINEES = 1200  # ORT France's pledge
 

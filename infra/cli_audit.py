@@ -18,6 +18,7 @@ from infra.audit_chain import link_at, verify
 from infra.audit_replay import Replay, replay
 from infra.cli_context import load_settings, open_application
 from infra.credentials import instance_secret
+from infra.moments import MOMENT
 from projections.outcome_compare import differences
 from projections.outcome_definitions import CURRENT, VERSIONS, DefinitionSet, definition_set
 from projections.outcome_figures import OutcomeReport
@@ -30,7 +31,6 @@ from web.pseudonyms import Pseudonyms
 
 AS_OF = click.DateTime(["%Y-%m-%d"])
 DEFINITIONS = click.Choice([version.version for version in VERSIONS])
-MOMENT = click.DateTime(["%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"])
 
 
 @click.group()

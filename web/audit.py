@@ -16,6 +16,8 @@ from typing import Any
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
 from litestar.params import FromQuery
 from litestar.response import Response, Template
 
@@ -28,6 +30,7 @@ from projections.outcome_definitions import CURRENT, VERSIONS, DefinitionSet, de
 from projections.outcome_figures import evidence, figures_under
 from projections.store import ViewStore
 from web.access import allow
+from web.audit_log import typed_moment
 from web.audit_pack import (
     BrokenChain,
     EventAt,
@@ -38,6 +41,7 @@ from web.audit_pack import (
     evidence_csv,
 )
 from web.pages import page, principal
+from web.problems import AUDIT_REFUSALS, UNKNOWN_PROGRAMME, LitestarError
 from web.pseudonyms import Pseudonyms
 
 CHAIN_HEADER = "X-Tremplin-Chain-Head"
@@ -60,6 +64,12 @@ class Asked:
         )
 
 
+BROKEN_EXAMPLE = (
+    "the log's hash chain is broken at position 1234: no audit pack is made from an"
+    " altered log (run `tremplin audit verify`)"
+)
+
+
 class AuditPages(Controller):
     path = "/audit"
     opt = allow(Role.AUDITOR, Role.ADMIN, accounts_only=True)
@@ -72,7 +82,7 @@ class AuditPages(Controller):
         views: NamedDependency[ViewStore],
         programme: FromQuery[str | None] = None,
         as_of: FromQuery[date | None] = None,
-        known_at: FromQuery[datetime | None] = None,
+        known_at: FromQuery[str | None] = None,  # typed by a person: read as the CLI
         definitions: FromQuery[str | None] = None,
         compare_as_of: FromQuery[date | None] = None,
         compare_definitions: FromQuery[str | None] = None,
@@ -81,9 +91,9 @@ class AuditPages(Controller):
         known = programmes(views)
         if not known:
             raise NotFound("no programme has been launched yet")
-        codes = [p.code for p in known]
         largest = max(known, key=lambda p: p.enrolled).code  # the one an auditor comes for
-        asked = _asked(views, programme or largest, as_of, known_at, definitions)
+        moment = typed_moment("known_at", known_at)
+        asked = _asked(views, programme or largest, as_of, moment, definitions)
         versions = [asked.definitions]
         if compare_definitions:
             versions.append(_version(compare_definitions, "compare_definitions"))
@@ -100,12 +110,14 @@ class AuditPages(Controller):
                 )
             )[0]
         if other is not None:
-            changes = differences(report, other)
+            # The programme's own figures first, then its cohorts, then the breakdowns.
+            changes = sorted(differences(report, other), key=lambda c: _section(c.path))
         return page(
             request,
             "audit.html",
             asked=asked,
-            codes=codes,
+            choices=[(p.code, p.name) for p in known],
+            programme_name=next(p.name for p in known if p.code == asked.programme),
             report=report,
             other=other,
             changes=changes,
@@ -123,11 +135,11 @@ class AuditPages(Controller):
         programme: FromQuery[str],
         key: FromQuery[str],
         as_of: FromQuery[date | None] = None,
-        known_at: FromQuery[datetime | None] = None,
+        known_at: FromQuery[str | None] = None,  # typed by a person: read as the CLI
         definitions: FromQuery[str | None] = None,
     ) -> Template:
         """The people a figure counts, each with the events that count them."""
-        asked = _asked(views, programme, as_of, known_at, definitions)
+        asked = _asked(views, programme, as_of, typed_moment("known_at", known_at), definitions)
         counted = await asyncio.to_thread(_counted, request, views, asked, key)
         database = request.app.state.settings.database_path
         positions = [p for _, ps in counted for p in ps]
@@ -157,7 +169,11 @@ class AuditApi(Controller):
     path = "/api/audit"
     opt = allow(Role.AUDITOR, Role.ADMIN)
 
-    @get("/evidence.csv", summary="The people a figure counts and the events that count them")
+    @get(
+        "/evidence.csv",
+        summary="The people a figure counts and the events that count them",
+        responses={**AUDIT_REFUSALS, 404: UNKNOWN_PROGRAMME},
+    )
     async def evidence_download(
         self,
         request: Request[Any, Any, Any],
@@ -178,14 +194,27 @@ class AuditApi(Controller):
         name = f"evidence-{asked.programme}-{key}-{asked.as_of.isoformat()}.csv"
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # litestar adds the charset of text types
             headers={
                 "Content-Disposition": f'attachment; filename="{name}"',
                 CHAIN_HEADER: f"{head.position} {head.link}",
             },
         )
 
-    @get("/pack", summary="The audit pack (zip) of a date")
+    @get(
+        "/pack",
+        summary="The audit pack (zip) of a date",
+        responses={
+            **AUDIT_REFUSALS,
+            404: UNKNOWN_PROGRAMME,
+            409: ResponseSpec(
+                LitestarError,
+                generate_examples=False,
+                description="The log's hash chain is broken: no pack is made from it.",
+                examples=[Example(value=LitestarError(409, BROKEN_EXAMPLE))],
+            ),
+        },
+    )
     async def pack(
         self,
         request: Request[Any, Any, Any],
@@ -259,6 +288,10 @@ def _asked(
         _moment(known_at),
         _version(definitions, "definitions") if definitions else CURRENT,
     )
+
+
+def _section(path: str) -> int:
+    return ("figures", "by_cohort", "breakdowns").index(path.partition(".")[0])
 
 
 def _programme(views: ViewStore, code: str) -> None:

@@ -34,10 +34,12 @@ from infra.event_log import (
     read_log,
     trainees_behind,
 )
+from infra.moments import parse_moment
 from projections.store import ViewStore
 from web.access import allow
 from web.log_privacy import Disguise, pseudonymised
 from web.pages import page, principal
+from web.problems import AUDIT_REFUSALS
 from web.pseudonyms import Pseudonyms
 
 MAX_LIMIT = 500
@@ -59,7 +61,11 @@ class LogPage(msgspec.Struct):
 class AuditLogController(Controller):
     opt = allow(Role.AUDITOR, Role.ADMIN)
 
-    @get("/api/audit/log", summary="The log, filtered, each event with its chain link")
+    @get(
+        "/api/audit/log",
+        summary="The log, filtered, each event with its chain link",
+        responses=AUDIT_REFUSALS,
+    )
     async def log_api(
         self,
         request: Request[Any, Any, Any],
@@ -97,14 +103,15 @@ class AuditLogController(Controller):
         cohort: FromQuery[str | None] = None,
         occurred_from: FromQuery[date | None] = None,
         occurred_to: FromQuery[date | None] = None,
-        recorded_from: FromQuery[datetime | None] = None,
-        recorded_to: FromQuery[datetime | None] = None,
+        recorded_from: FromQuery[str | None] = None,  # typed by a person: read as the CLI
+        recorded_to: FromQuery[str | None] = None,
         first: Annotated[int, Parameter(ge=1, le=MAX_POSITION)] = 1,
         last: Annotated[int | None, Parameter(ge=1, le=MAX_POSITION)] = None,
     ) -> Template:
         selection = _selection(
             request, views, types, person, cohort, occurred_from, occurred_to,
-            recorded_from, recorded_to, first, last,
+            typed_moment("recorded_from", recorded_from),
+            typed_moment("recorded_to", recorded_to), first, last,
         )  # fmt: skip
         found = await asyncio.to_thread(_page, request, views, selection, 50)
         asked = {k: v for k, v in request.query_params.items() if k not in ("first", "lang")}
@@ -216,6 +223,17 @@ def _on_a_record(row: dict[str, Any]) -> bool:
     module-level events (learning, coaching, placement) a trainee records."""
     qualname = str(row["topic"]).partition(":")[2]
     return "." not in qualname or qualname.startswith("Trainee.")
+
+
+def typed_moment(field: str, text: str | None) -> datetime | None:
+    """A moment a person typed in a page's form (an empty field: none), read as on the
+    command line (`infra.moments`); one that names no moment is a 400 naming the field."""
+    if not text:
+        return None
+    try:
+        return parse_moment(text)
+    except ValueError as error:
+        raise ValidationException(f"{field}: {error}") from None
 
 
 def _utc(field: str, moment: datetime | None) -> datetime | None:

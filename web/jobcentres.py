@@ -49,6 +49,7 @@ from projections.jobcentre_feed import (
 from projections.store import ViewStore
 from web.access import allow, session_still_valid
 from web.pages import principal
+from web.problems import NOT_SIGNED_IN, LitestarError, Problem, refused
 from web.pwa import CHANGES, KEEP_ALIVE_SECONDS, NO_COMPRESSION
 
 MAX_LIMIT = 500
@@ -110,21 +111,6 @@ class Summary(msgspec.Struct):
     cohorts: list[CohortStatuses]
 
 
-class Problem(msgspec.Struct):
-    """A refusal as web/errors.py words it for programs (RFC 9457 style)."""
-
-    type: str
-    status: int
-    detail: str
-
-
-class NotFound(msgspec.Struct):
-    """Litestar's error body, which a 404 keeps (web/errors.py `http_error`)."""
-
-    status_code: int
-    detail: str
-
-
 # The examples are the API's own types, so that they cannot drift from what it sends;
 # and structs, not dicts: litestar drops a dict's None values from the document.
 ENTRY_EXAMPLE = FeedEntry(
@@ -166,41 +152,23 @@ STREAM_EXAMPLE = (
     + msgspec.json.encode(ENTRY_EXAMPLE).decode()
     + "\r\n\r\n: keep-alive\r\n\r\n"
 )
-PROBLEM = "application/problem+json"
 # What every job-centre operation may answer besides its own responses (400 litestar adds).
 REFUSALS = {
-    401: ResponseSpec(
-        Problem,
-        generate_examples=False,
-        description="No session or key, or a key that is unknown or revoked.",
-        media_type=PROBLEM,
-        examples=[
-            Example(
-                value=Problem("urn:tremplin:error:not-signed-in", 401, "unknown or revoked API key")
-            )
-        ],
-    ),
-    403: ResponseSpec(
-        Problem,
-        generate_examples=False,
-        description="Not the caller's centre (registered or not): a centre's key and its"
+    401: NOT_SIGNED_IN,
+    403: refused(
+        "Not the caller's centre (registered or not): a centre's key and its"
         " advisers follow their own only.",
-        media_type=PROBLEM,
-        examples=[
-            Example(
-                value=Problem(
-                    "urn:tremplin:error:forbidden",
-                    403,
-                    "this caller follows job centre 93-SAINT-DENIS only",
-                )
-            )
-        ],
+        Problem(
+            "urn:tremplin:error:forbidden",
+            403,
+            "this caller follows job centre 93-SAINT-DENIS only",
+        ),
     ),
     404: ResponseSpec(
-        NotFound,
+        LitestarError,
         generate_examples=False,
         description="No job centre is registered with this code (as an administrator asks).",
-        examples=[Example(value=NotFound(404, "there is no job centre 00-NOWHERE"))],
+        examples=[Example(value=LitestarError(404, "there is no job centre 00-NOWHERE"))],
     ),
 }
 

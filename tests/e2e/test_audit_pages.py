@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -84,6 +85,8 @@ def test_the_desk_shows_what_a_change_of_version_moves(auditor: TestClient[Lites
     assert "What changes" in page.text
     assert "<code>figures.in_work_or_training_6m.denominator</code>" in page.text
     assert "<code>figures.completed.value</code>" not in page.text
+    rate = r"<code>figures\.in_work_or_training_6m\.rate</code></th><td>\d+\.\d %</td>"
+    assert re.search(rate, page.text)  # a share as the figures table shows it, not 0.9108
 
 
 def test_the_desk_shows_what_changed_between_two_days(auditor: TestClient[Litestar]) -> None:
@@ -96,6 +99,10 @@ def test_the_desk_shows_what_changed_between_two_days(auditor: TestClient[Litest
     assert left_then != left_now
     row = f"<code>figures.left.value</code></th><td>{left_now}</td><td>{left_then}</td>"
     assert row in page.text
+    rows = re.findall(r'<th scope="row"><code>([a-z_]+)\.', page.text)
+    sections = ["figures", "by_cohort", "breakdowns"]
+    assert rows == sorted(rows, key=sections.index)  # the programme's own figures first
+    assert rows[0] == "figures"
 
 
 def test_evidence_drills_down_to_pseudonymous_people_and_their_events(
@@ -110,7 +117,7 @@ def test_evidence_drills_down_to_pseudonymous_people_and_their_events(
     ).json()
     download = auditor.get("/api/audit/evidence.csv", params=params)
     assert download.status_code == 200
-    assert download.headers["content-type"].startswith("text/csv")
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(download.text)))
     by_person: dict[str, list[int]] = {}
     for row in rows:
@@ -134,6 +141,30 @@ def test_bad_input_is_named(auditor: TestClient[Litestar]) -> None:
     )
     assert auditor.get("/audit", params={**ASKED, "programme": "nope"}).status_code == 404
     assert auditor.get("/api/audit/pack", params={"as_of": "2018-02-30"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "typed", ["2030-01-01", "2030-01-01T00:00", "2030-01-01T00:00:00Z", "2030-01-01T01:00+01:00"]
+)
+def test_the_desk_reads_a_moment_as_the_command_line_does(
+    auditor: TestClient[Litestar], typed: str
+) -> None:
+    page = auditor.get("/audit", params={**ASKED, "known_at": typed})
+    assert page.status_code == 200, page.text
+    assert 'value="2030-01-01T00:00:00"' in page.text  # the same instant, in UTC
+    log = auditor.get("/audit/log", params={"recorded_from": "2026-12-01T00:00", "last": 5})
+    assert log.status_code == 200  # the form's own placeholder
+
+
+def test_a_page_names_the_field_it_could_not_read(auditor: TestClient[Litestar]) -> None:
+    html_page = {"accept": "text/html"}
+    for path, field in (("/audit", "known_at"), ("/audit/log", "recorded_to")):
+        refused = auditor.get(path, params={field: "hier midi"}, headers=html_page)
+        assert refused.status_code == 400
+        assert f"vérifiez {field}." in refused.text
+    litestars = auditor.get("/audit", params={"as_of": "2018-02-30"}, headers=html_page)
+    assert litestars.status_code == 400
+    assert "vérifiez as_of." in litestars.text
 
 
 def test_the_pack_matches_the_api_and_checks_itself(
@@ -180,7 +211,7 @@ def test_the_command_writes_the_same_pack_and_the_replay_recounts_it(
     env = {"TREMPLIN_DATA_DIR": str(data_dir)}
     exported = CliRunner().invoke(
         main,
-        ["audit", "export", "--as-of", AS_OF, "--known-at", KNOWN_AT[:19],
+        ["audit", "export", "--as-of", AS_OF, "--known-at", "2030-01-01T00:00:00Z",
          "--programme", PROGRAMME, str(out)],
         env=env,
     )  # fmt: skip
@@ -293,3 +324,30 @@ def test_real_references_leave_the_command_line_only_with_a_reason_recorded_in_t
         enrolled = pack.read(f"{PROGRAMME}/evidence/enrolled.csv").decode()
     assert "sim-2017-" in enrolled
     assert "anon-" not in enrolled
+
+
+def test_the_audit_api_documents_its_refusals_as_it_sends_them(
+    auditor_key: TestClient[Litestar],
+) -> None:
+    paths = auditor_key.get("/schema/openapi.json").json()["paths"]
+    documented = {
+        path: set(paths[path]["get"]["responses"])
+        for path in ("/api/audit/log", "/api/audit/evidence.csv", "/api/audit/pack")
+    }
+    assert documented == {
+        "/api/audit/log": {"200", "400", "401", "403"},
+        "/api/audit/evidence.csv": {"200", "400", "401", "403", "404"},
+        "/api/audit/pack": {"200", "400", "401", "403", "404", "409"},
+    }
+    unknown = auditor_key.get("/api/audit/pack", params={"as_of": AS_OF, "programme": "nope"})
+    assert unknown.status_code == 404
+    (example,) = paths["/api/audit/pack"]["get"]["responses"]["404"]["content"][
+        "application/problem+json"
+    ]["examples"].values()
+    assert set(unknown.json()) == set(example["value"])
+    stranger = auditor_key.get("/api/audit/log", headers={"authorization": "Bearer nope"})
+    assert stranger.status_code == 401
+    (example,) = paths["/api/audit/log"]["get"]["responses"]["401"]["content"][
+        "application/problem+json"
+    ]["examples"].values()
+    assert set(stranger.json()) == set(example["value"])

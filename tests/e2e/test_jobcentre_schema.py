@@ -30,7 +30,8 @@ from schemathesis.specs.openapi.checks import (
 from served import serve
 
 from projections.jobcentre_feed import FeedEntry
-from web.jobcentres import MAX_ID, FeedPage, NotFound, Problem, Summary
+from web.jobcentres import MAX_ID, FeedPage, Summary
+from web.problems import LitestarError, Problem
 
 FEED_OPERATIONS = r"^/api/jobcentres/\{code\}/(feed|summary)$"
 CHECKS = [
@@ -154,7 +155,12 @@ def test_each_operation_shows_examples_of_what_it_takes_and_answers(
     for parameter in operation["parameters"]:
         assert parameter["examples"], parameter["name"]
     responses = operation["responses"]
-    for status, body_type in ((200, answer_type), (401, Problem), (403, Problem), (404, NotFound)):
+    for status, body_type in (
+        (200, answer_type),
+        (401, Problem),
+        (403, Problem),
+        (404, LitestarError),
+    ):
         ((media_type, content),) = responses[str(status)]["content"].items()
         examples = [example["value"] for example in content["examples"].values()]
         assert examples, (status, media_type)
