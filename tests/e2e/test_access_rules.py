@@ -228,3 +228,27 @@ def test_staff_see_references_on_the_board(app: TestClient[Litestar], cast: Cast
     signed_in(app, cast.emails["trainer"], PASSWORD)
     board = app.get(f"/api/programmes/{ORT}/leaderboard", params={"limit": 100}).json()
     assert any(e["person"] for e in board["entries"])
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [
+        ("trainer", {"/staff/sessions", "/staff/wall"}),
+        ("admin", {"/staff/sessions", "/staff/wall", "/admin/accounts", "/audit"}),
+        ("auditor", {"/audit", "/audit/log", "/audit/disclosure"}),
+        ("mentor", set()),
+    ],
+)
+def test_the_account_page_leads_to_the_pages_of_the_role(
+    app: TestClient[Litestar], cast: Cast, role: str, links: set[str]
+) -> None:
+    page = signed_in(app, cast.emails[role], PASSWORD).get("/account").text
+    shown = {
+        path
+        for path in ("/staff/sessions", "/staff/wall", "/admin/accounts", "/audit", "/audit/log",
+                     "/audit/disclosure")
+        if f'href="{path}?lang=fr"' in page
+    }  # fmt: skip
+    assert links <= shown
+    for path in shown:
+        assert app.get(path).status_code == 200, path  # every link leads somewhere allowed

@@ -180,3 +180,13 @@ def test_each_programme_shows_its_outcomes_and_a_cohort_chart(
     assert '<title id="chart-oulad">Inscrits et formés par cohorte</title>' in oulad
     first = oulad_sample.cohorts[0]
     assert f"{oulad_sample.completed[first]}/{oulad_sample.enrolled[first]}</text>" in oulad
+
+
+def test_a_programme_without_follow_up_says_so_next_to_its_zero(
+    client: TestClient[Litestar],
+) -> None:
+    french = home(client)
+    note = "personne n’est enregistré en emploi ou en formation après sa sortie"
+    assert "0,0 %" in french.sections[OULAD]  # OULAD holds no follow-up at all
+    assert note in french.sections[OULAD]
+    assert note not in french.sections[ORT]  # the simulated ORT history follows people up
