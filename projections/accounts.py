@@ -48,6 +48,7 @@ class ApiKeyRow:
 
 class Accounts:
     name = "accounts"
+    version = 1
     event_classes = (
         Account.Opened,
         Account.RoleGranted,

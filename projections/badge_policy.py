@@ -69,6 +69,7 @@ class BadgePolicy:
     """Runs like a projection (its tables, its position) and awards badges through `app`."""
 
     name = "badge-policy"
+    version = 1
     event_classes = (Trainee.Registered, *LEARNING_ACTIVITY, PeerHelpGiven)
     tables = ("badge_people", "badge_activity_days", "badge_peers_helped", "badge_earned")
 

@@ -30,6 +30,7 @@ class Catalogue:
     """Applies events to the catalogue tables; the runner supplies the transaction."""
 
     name = "catalogue"
+    version = 1
     event_classes = (
         Programme.Launched,
         Programme.SimulatedHistoryAdded,

@@ -45,6 +45,7 @@ class CoachingPlans:
     """Applies coaching events to the `coaching_*` tables; the runner supplies the transaction."""
 
     name = "coaching"
+    version = 1
     event_classes = (
         Trainee.Registered,
         MentorAssigned,

@@ -229,6 +229,7 @@ class Gamification:
     """XP awards (`xp_awards`) and each person's total and level (`xp_totals`)."""
 
     name = "gamification"
+    version = 1
     event_classes = LEDGER_EVENTS
 
     def __init__(self) -> None:

@@ -34,6 +34,7 @@ class JobCentres:
     """Applies job centre events to `job_centres`; the runner supplies the transaction."""
 
     name = "job_centres"
+    version = 1
     event_classes = (JobCentre.Registered, JobCentre.Renamed)
     tables = ("job_centres",)
 

@@ -60,6 +60,7 @@ class JobOffers:
     """Applies placement events to the `job_offer*` tables; the runner supplies the transaction."""
 
     name = "job_offers"
+    version = 1
     event_classes = (
         Employer.Registered,
         JobOffer.Posted,

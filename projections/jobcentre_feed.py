@@ -81,6 +81,7 @@ class JobcentreFeed:
     """Applies events to the feed tables; the runner supplies the transaction."""
 
     name = NAME
+    version = 1
     event_classes = (
         Programme.PathDefined,
         Trainee.Registered,

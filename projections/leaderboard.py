@@ -110,6 +110,7 @@ class Leaderboard:
     """
 
     name = "leaderboard"
+    version = 1
     event_classes = (*LEDGER_EVENTS, Trainee.ConsentGiven, Trainee.ConsentWithdrawn)
 
     def __init__(self, full_name_of: FullNameLookup | None = None) -> None:

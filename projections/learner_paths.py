@@ -259,6 +259,7 @@ class LearnerPaths:
     """Applies events to the learner path tables; the runner supplies the transaction."""
 
     name = "learner_paths"
+    version = 2  # 2: timeline entries keep their words, to be said in the reader's language
     event_classes = (Programme.PathDefined, Trainee.Registered, *PERSON_HANDLERS)
     tables = (
         "learner_path_people",
@@ -276,10 +277,6 @@ class LearnerPaths:
     def create(self, connection: sqlite3.Connection) -> None:
         for statement in SCHEMA:
             connection.execute(statement)
-        columns = connection.execute("SELECT * FROM learner_path_timeline WHERE 1 = 0").description
-        if "words" not in {column[0] for column in columns}:  # a view from before the words:
-            # its rows keep their English label until `tremplin projections rebuild learner_paths`
-            connection.execute("ALTER TABLE learner_path_timeline ADD COLUMN words TEXT")
 
     def apply(self, connection: sqlite3.Connection, event: Any, position: int) -> None:
         if isinstance(event, Programme.PathDefined):

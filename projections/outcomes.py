@@ -59,6 +59,7 @@ class Outcomes:
     """Applies events to the outcome tables; the runner supplies the transaction."""
 
     name = "outcomes"
+    version = 1
     event_classes = (
         Programme.Launched,
         Programme.CohortOpened,

@@ -36,6 +36,7 @@ class PeopleAccess:
     """Applies events to `people_access`; the runner supplies the transaction."""
 
     name = "people_access"
+    version = 1
     event_classes = (
         Trainee.Registered,
         MentorAssigned,

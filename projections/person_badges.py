@@ -26,6 +26,7 @@ class PersonBadges:
     """Applies `Badge.Awarded` to `person_badges`; the runner supplies the transaction."""
 
     name = "person_badges"
+    version = 1
     event_classes = (Badge.Awarded,)
     tables = ("person_badges",)
 

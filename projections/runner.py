@@ -19,7 +19,7 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from domain.application import Tremplin
-from projections.store import ViewStore, advance, ensure_position
+from projections.store import ViewStore, advance, built_version, ensure_position, reset
 
 BATCH = 2000
 GAP_GRACE_SECONDS = 5.0
@@ -35,6 +35,12 @@ class Projection(Protocol):
 
     @property
     def name(self) -> str: ...
+    @property
+    def version(self) -> int:
+        """What its rows mean: bumped when `apply` or the tables change, so that a view
+        built by the code before is rebuilt from the log at the next start."""
+        ...
+
     @property
     def event_classes(self) -> tuple[type, ...]: ...
     @property
@@ -93,8 +99,19 @@ def contiguous(
 
 
 def prepare(store: ViewStore, projection: Projection) -> None:
+    """Create the projection's tables. A view built by another version of its code is
+    dropped first, and the next catch-up rebuilds it from the log: its rows were made by
+    other rules, and a view older than versions (a position, no version) is version 1."""
     with store.transaction() as connection:
+        built = built_version(connection, projection.name)
+        if built is not None and built != projection.version:
+            reset(connection, projection.name, projection.tables)
         projection.create(connection)
+        connection.execute(
+            "INSERT INTO projection_versions (name, version) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET version = excluded.version",
+            (projection.name, projection.version),
+        )
 
 
 def catch_up(

@@ -22,6 +22,10 @@ class ViewStore:
             "CREATE TABLE IF NOT EXISTS projection_positions "
             "(name TEXT PRIMARY KEY, position INTEGER NOT NULL)"
         )
+        self._connection.execute(
+            "CREATE TABLE IF NOT EXISTS projection_versions "
+            "(name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
         self._reader = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -91,6 +95,19 @@ def ensure_position(connection: sqlite3.Connection, name: str, expected: int) ->
     ).fetchone()
     if (row[0] if row else 0) != expected:
         raise PositionMoved(f"{name}: expected position {expected}, another runner moved it")
+
+
+def built_version(connection: sqlite3.Connection, name: str) -> int | None:
+    """The version of the code that built a projection's view; None for none built yet."""
+    row = connection.execute(
+        "SELECT version FROM projection_versions WHERE name = ?", (name,)
+    ).fetchone()
+    if row is not None:
+        return int(row[0])
+    started = connection.execute(
+        "SELECT 1 FROM projection_positions WHERE name = ?", (name,)
+    ).fetchone()
+    return 1 if started else None
 
 
 def reset(connection: sqlite3.Connection, name: str, tables: tuple[str, ...]) -> None:

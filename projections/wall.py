@@ -68,6 +68,7 @@ class Wall:
     """Applies events to the `wall_*` tables; `full_name_of` as for the leaderboard."""
 
     name = "wall"
+    version = 1
     event_classes = (
         Trainee.Registered,
         Trainee.Enrolled,

@@ -90,6 +90,32 @@ def test_a_rebuild_ends_with_the_same_rows(data_dir: Path) -> None:
     assert sum(enrolled for *_, enrolled, _, _ in before["catalogue_cohorts"]) > 0
 
 
+class CatalogueCountedAnotherWay(Catalogue):
+    """The same read model after a change to how it counts: a new version."""
+
+    version = 2
+
+
+def test_a_view_built_by_another_version_is_rebuilt_from_the_log(data_dir: Path) -> None:
+    app = app_at(data_dir)
+    views = data_dir / "views.sqlite"
+    ReadModels(app, ViewStore(views), [Catalogue()]).catch_up()
+    before, head = rows(views), app.recorder.max_notification_id()
+    with sqlite3.connect(views) as connection:  # as a view from before versions
+        connection.execute("DELETE FROM projection_versions")
+    ReadModels(app, ViewStore(views), [Catalogue()])  # the same code starts again
+    assert ViewStore(views).position("catalogue") == head  # kept: counted as version 1
+    changed = ReadModels(app, ViewStore(views), [CatalogueCountedAnotherWay()])
+    assert changed.store.position("catalogue") == 0  # dropped at start
+    assert all(table == [] for table in rows(views).values())
+    changed.catch_up()
+    assert changed.store.position("catalogue") == head
+    assert rows(views) == before
+    with sqlite3.connect(views) as connection:
+        versions = dict(connection.execute("SELECT name, version FROM projection_versions"))
+    assert versions["catalogue"] == 2
+
+
 def enrol_newcomers(data_dir: Path, writer: str, count: int) -> None:
     app = app_at(data_dir)
     for n in range(count):
