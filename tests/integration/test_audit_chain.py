@@ -110,6 +110,8 @@ def test_a_chain_without_salts_is_checked_then_salted_at_the_next_start(tmp_path
     app.close()
     with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
         unsalted(log)
+    before = verify(tmp_path / "tremplin.sqlite")  # read as it was written, before any start
+    assert (before.events, before.broken_at) == (head, None)
     app_at(tmp_path).close()  # a start, no write
     report = verify(tmp_path / "tremplin.sqlite")
     assert (report.events, report.broken_at) == (head, None)
@@ -129,6 +131,7 @@ def test_a_broken_chain_without_salts_is_not_replaced(tmp_path: Path) -> None:
         log.execute(
             "UPDATE stored_events SET state = replace(state, 'dev-1', 'dev-2') WHERE rowid = 2"
         )
+    assert verify(tmp_path / "tremplin.sqlite").broken_at == 2
     with pytest.raises(RuntimeError, match="broken at position 2"):
         app_at(tmp_path)
     with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
@@ -152,3 +155,13 @@ def test_a_pack_quoting_a_position_the_log_does_not_have_says_so_in_french(
     assert result.exit_code == 1
     assert "le journal n'a pas de position 1234, le dossier y cite abab" in result.stderr
     assert "None" not in result.stdout + result.stderr
+
+
+def test_a_log_without_a_chain_table_is_reported_unchained(tmp_path: Path) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    app.close()
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        log.execute(f"DROP TABLE {CHAIN_TABLE}")
+    report = verify(tmp_path / "tremplin.sqlite")
+    assert (report.broken_at, report.reason) == (1, "missing link")
