@@ -29,12 +29,12 @@ def verify(database: Path) -> ChainReport:
             return ChainReport(0, 0, GENESIS.hex(), 1, "missing link")
         # A chain written before salts, not yet replaced (no Tremplin has opened the log
         # since): checked as it was written, with no salt.
-        salt = "c.salt" if "salt" in columns else "x''"
+        salt_column = "c.salt" if "salt" in columns else "x''"
         previous, checked, head = GENESIS, 0, 0
         while True:
             rows = connection.execute(
                 "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state,"
-                f" {salt}, c.link"
+                f" {salt_column}, c.link"
                 f" FROM stored_events e LEFT JOIN {CHAIN_TABLE} c ON c.position = e.rowid"
                 " WHERE e.rowid > ? ORDER BY e.rowid LIMIT ?",
                 (head, PAGE),

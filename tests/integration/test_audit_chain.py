@@ -165,3 +165,16 @@ def test_a_log_without_a_chain_table_is_reported_unchained(tmp_path: Path) -> No
         log.execute(f"DROP TABLE {CHAIN_TABLE}")
     report = verify(tmp_path / "tremplin.sqlite")
     assert (report.broken_at, report.reason) == (1, "missing link")
+
+
+def test_the_chain_is_read_page_by_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_at(tmp_path)
+    given_a_cohort_and_a_person(app)
+    head = app.recorder.max_notification_id()
+    app.close()
+    monkeypatch.setattr("infra.audit_chain.PAGE", 2)  # every event on a page of its own or two
+    report = verify(tmp_path / "tremplin.sqlite")
+    assert (report.events, report.broken_at) == (head, None)
+    with sqlite3.connect(tmp_path / "tremplin.sqlite") as log:
+        log.execute("UPDATE stored_events SET state = state || x'20' WHERE rowid = ?", (head,))
+    assert verify(tmp_path / "tremplin.sqlite").broken_at == head
