@@ -188,6 +188,8 @@ class Account(Aggregate):
     def record_disclosure_reason(self, reason: str, until: datetime) -> None:
         if Role.AUDITOR not in self.roles:
             raise InvalidValue("role", "only an auditor records a reason to see real ids")
+        if self.disabled:
+            raise InvalidValue("account", "a disabled account records no reason")
         text = _reason(reason)
         if len(text) < 10:
             raise InvalidValue("reason", "say why in at least 10 characters")

@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 import msgspec
 
-from domain.accounts import DISCLOSURE_LASTS
 from domain.errors import DomainError, NotFound
 from infra.audit_chain import link_at, verify
 from infra.audit_replay import Replay, replay
@@ -198,22 +197,20 @@ def audit_export(
 ) -> None:
     """Write the audit pack (zip) for a date: figures, definitions, evidence, chain head,
     and a printable report."""
+    if (auditor or reason) and not with_references:
+        raise click.UsageError("--auditor et --reason ne servent qu'avec --with-references")
     if with_references and not (auditor and reason):
         missing = "--auditor" if not auditor else "--reason"
         raise click.UsageError(
             f"{missing} : les références réelles ne sortent que pour un compte d'auditeur"
             " et avec une raison, enregistrée dans le journal"
         )
+    if not out.parent.is_dir():
+        raise click.BadParameter(f"le dossier {out.parent} n'existe pas", param_hint="OUT")
     settings = load_settings()
     app = open_application(existing=True)
     views = ViewStore(settings.views_path)
     try:
-        if with_references and auditor and reason:
-            until = datetime.now(UTC) + DISCLOSURE_LASTS
-            try:
-                app.record_disclosure_reason(auditor, reason, until)
-            except DomainError as error:
-                raise click.ClickException(str(error)) from None
         ReadModels(app, views, every_projection(app), policies=False).catch_up()
         asked = PackRequest(
             as_of.date(),
@@ -225,6 +222,13 @@ def audit_export(
         pseudonyms = Pseudonyms(instance_secret(settings.secret_path))
         names = (lambda ref: ref) if with_references else pseudonyms.of
         body = audit_pack(app, views, settings.database_path, asked, names)
+        if with_references and auditor and reason:
+            # Recorded once the pack is made, so that a refused export records nothing;
+            # and closed at once: the reason covers this pack, not an hour on the web.
+            try:
+                app.record_disclosure_reason(auditor, reason, datetime.now(UTC))
+            except DomainError as error:
+                raise click.ClickException(str(error)) from None
     except BrokenChain as error:
         raise click.ClickException(str(error)) from None
     finally:

@@ -313,9 +313,17 @@ def test_real_references_leave_the_command_line_only_with_a_reason_recorded_in_t
     )
     assert not_an_auditor.exit_code == 1
     assert "auditor" in not_an_auditor.output
+    reason = ["--auditor", cast.emails["auditor"], "--reason", "Contrôle FSE, lot 3"]
+    for refused, code in (
+        (["audit", "export", "--as-of", AS_OF, "--programme", "nope", "--with-references",
+          *reason, str(out)], 1),  # no such programme
+        ([*base, *reason, str(tmp_path / "missing" / "pack.zip")], 2),  # nowhere to write
+        (["audit", "export", "--as-of", AS_OF, *reason, str(out)], 2),  # a reason for nothing
+    ):  # fmt: skip
+        answer = CliRunner().invoke(main, refused, env=env)
+        assert answer.exit_code == code, answer.output
     assert not out.exists()
     assert reasons() == before  # nothing recorded from a refused request
-    reason = ["--auditor", cast.emails["auditor"], "--reason", "Contrôle FSE, lot 3"]
     named = CliRunner().invoke(main, [*base, *reason, str(out)], env=env)
     assert named.exit_code == 0, named.output
     (recorded,) = reasons()[len(before) :]
@@ -324,6 +332,24 @@ def test_real_references_leave_the_command_line_only_with_a_reason_recorded_in_t
         enrolled = pack.read(f"{PROGRAMME}/evidence/enrolled.csv").decode()
     assert "sim-2017-" in enrolled
     assert "anon-" not in enrolled
+    # The reason covers this pack: it opens no hour of real ids on the web.
+    for client in serve(own_data_dir):
+        signed_in(client, cast.emails["auditor"], PASSWORD)
+        assert client.get("/api/audit/log", params={"limit": 1}).json()["pseudonymised"] is True
+    assert (
+        CliRunner()
+        .invoke(
+            main,
+            ["users", "disable", "--email", cast.emails["auditor"], "--reason", "left the firm"],
+            env=env,
+        )
+        .exit_code
+        == 0
+    )
+    disabled = CliRunner().invoke(main, [*base, *reason, str(out)], env=env)
+    assert disabled.exit_code == 1
+    assert "disabled" in disabled.output
+    assert len(reasons()) == len(before) + 1
 
 
 def test_the_audit_api_documents_its_refusals_as_it_sends_them(

@@ -110,6 +110,9 @@ def test_only_an_auditor_records_a_reason_to_see_real_ids() -> None:
         auditor.record_disclosure_reason("because", UNTIL)
     auditor.record_disclosure_reason("sampling 20 files for the Region", UNTIL)
     assert auditor.disclosure_until == UNTIL
+    auditor.disable("left the firm")
+    with pytest.raises(InvalidValue, match="disabled"):
+        auditor.record_disclosure_reason("sampling 20 more files", UNTIL)
 
 
 def test_an_api_key_is_issued_once_and_revoked(app: Tremplin) -> None:
