@@ -8,7 +8,7 @@ arrive here already hashed: the domain never sees a secret.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from eventsourcing.domain import Aggregate
@@ -16,8 +16,6 @@ from eventsourcing.domain import Aggregate
 from domain.errors import AlreadyExists, InvalidValue, NotFound
 from domain.ids import account_id, api_key_id
 from domain.values import PersonalDetails, required_text
-
-DISCLOSURE_LASTS = timedelta(hours=1)  # an auditor's recorded reason opens real ids this long
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # What an account links to (a person, mentor or employer reference, a job centre's code)

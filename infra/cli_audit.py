@@ -70,13 +70,17 @@ def _chain_holds(database: Path, quoted: tuple[int, str] | None) -> bool:
         return True
     position, link = quoted
     found = link_at(database, position)
+    if found is None:
+        click.echo(
+            f"Le dossier ne tient plus : le journal n'a pas de position {position},"
+            f" le dossier y cite {link}",
+            err=True,
+        )
+        return False
     if found != link:
         click.echo(
             f"Le dossier ne tient plus : à la position {position}, le maillon est {found},"
-            f" le dossier cite {link}"
-            if found is not None
-            else f"Le dossier ne tient plus : le journal n'a pas de position {position},"
-            f" le dossier y cite {link}",
+            f" le dossier cite {link}",
             err=True,
         )
         return False
@@ -149,7 +153,7 @@ def audit_replay(
             app,
             live,
             as_of.date(),
-            known_at=_utc(known_at),
+            known_at=known_at,
             position=position,
             programmes=programmes,
             definitions=_definitions(definitions),
@@ -214,7 +218,7 @@ def audit_export(
         ReadModels(app, views, every_projection(app), policies=False).catch_up()
         asked = PackRequest(
             as_of.date(),
-            _utc(known_at) or datetime.now(UTC),
+            known_at or datetime.now(UTC),
             programmes,
             _definitions(definitions),
             language=lang,
@@ -251,13 +255,6 @@ def _definitions(version: str | None) -> DefinitionSet:
         return definition_set(version)
     except NotFound as error:  # a pack from a later Tremplin, with a version unknown here
         raise click.BadParameter(str(error), param_hint="--definitions") from None
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """A moment given on the command line is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _read_pack(pack: Path) -> dict[str, OutcomeReport]:

@@ -11,11 +11,16 @@ import click
 EXAMPLE = "2018-06-30T14:05:00Z"
 
 
+def in_utc(moment: datetime) -> datetime:
+    """The same instant in UTC; a moment without a zone is UTC already. OverflowError
+    or ValueError for one that UTC would push beyond the calendar."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def parse_moment(text: str) -> datetime:
     """The instant `text` names, in UTC; ValueError in words when it names none."""
     try:
-        moment = datetime.fromisoformat(text.strip())
-        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return in_utc(datetime.fromisoformat(text.strip()))
     except (OverflowError, ValueError):
         msg = f"{text!r} is not a moment (for example {EXAMPLE}; UTC without a zone)"
         raise ValueError(msg) from None

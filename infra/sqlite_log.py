@@ -109,10 +109,10 @@ class TremplinSQLiteRecorder(SQLiteApplicationRecorder):
         previous = self._link_before(c, first)
         links = []
         salts = os.urandom(SALT_BYTES * len(rows))
-        for n, (position, row) in enumerate(enumerate(rows, start=first)):
+        for n, row in enumerate(rows):
             salt = salts[n * SALT_BYTES : (n + 1) * SALT_BYTES]
-            previous = link(previous, salt, position, *row)
-            links.append((position, salt, previous))
+            previous = link(previous, salt, first + n, *row)
+            links.append((first + n, salt, previous))
         c.executemany(f"INSERT INTO {CHAIN_TABLE} (position, salt, link) VALUES (?, ?, ?)", links)
         return list(range(first, last + 1))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post
@@ -20,7 +20,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Response, Template
 from litestar.stores.base import Store
 
-from domain.accounts import DISCLOSURE_LASTS, LINK_OF_ROLE, Role
+from domain.accounts import LINK_OF_ROLE, Role
 from domain.application import Tremplin
 from domain.errors import DomainError, NotFound
 from infra.credentials import hash_password, new_password
@@ -29,6 +29,8 @@ from projections.store import ViewStore
 from web.access import allow
 from web.auth_pages import flash, in_language, take_flash
 from web.pages import page, principal
+
+DISCLOSURE = timedelta(hours=1)
 
 
 @dataclass
@@ -139,7 +141,7 @@ class DisclosureController(Controller):
         app: Tremplin = request.app.state.tremplin
         email = principal(request).email
         assert email is not None  # accounts only
-        until = datetime.now(UTC) + DISCLOSURE_LASTS
+        until = datetime.now(UTC) + DISCLOSURE
         await asyncio.to_thread(app.record_disclosure_reason, email, data.reason, until)
         return Redirect(in_language(request, "/audit/disclosure"), status_code=303)
 

@@ -24,6 +24,7 @@ from litestar.response import Response, Template
 from domain.accounts import Role
 from domain.errors import NotFound
 from infra.audit_chain import ChainReport, verify
+from infra.moments import in_utc
 from projections.catalogue import programmes
 from projections.outcome_compare import Difference, differences
 from projections.outcome_definitions import CURRENT, VERSIONS, DefinitionSet, definition_set
@@ -311,6 +312,6 @@ def _moment(known_at: datetime | None) -> datetime:
     if known_at is None:
         return datetime.now(UTC)
     try:
-        return known_at.astimezone(UTC) if known_at.tzinfo else known_at.replace(tzinfo=UTC)
+        return in_utc(known_at)
     except (OverflowError, ValueError):
         raise ValidationException(f"known_at: {known_at.isoformat()} is out of range") from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -34,7 +34,7 @@ from infra.event_log import (
     read_log,
     trainees_behind,
 )
-from infra.moments import parse_moment
+from infra.moments import in_utc, parse_moment
 from projections.store import ViewStore
 from web.access import allow
 from web.log_privacy import Disguise, pseudonymised
@@ -241,6 +241,6 @@ def _utc(field: str, moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     try:
-        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return in_utc(moment)
     except (OverflowError, ValueError):
         raise ValidationException(f"{field}: {moment.isoformat()} is out of range") from None

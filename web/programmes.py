@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -20,6 +20,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 
 from domain.accounts import Role
 from domain.errors import NotFound
+from infra.moments import in_utc
 from projections.catalogue import ProgrammeSummary, programmes
 from projections.leaderboard import Entry, around, cohort_scope, programme_scope, top
 from projections.learner_paths import EnrolmentPath, path_of
@@ -200,7 +201,7 @@ def _utc(known_at: datetime | None) -> datetime | None:
     if known_at is None:
         return None
     try:
-        return known_at.astimezone(UTC) if known_at.tzinfo else known_at.replace(tzinfo=UTC)
+        return in_utc(known_at)
     except (OverflowError, ValueError):
         raise ValidationException(f"known_at: {known_at.isoformat()} is out of range") from None
 
